@@ -214,6 +214,9 @@ final class SegmentJournalWriter implements JournalWriter {
             if (failure != null) {
                 throw failedError();
             }
+            if (closed) {
+                return; // close() synced already; the file is closed
+            }
             point = lastCommit;
             if (point.seq() <= syncedSeq) {
                 return;

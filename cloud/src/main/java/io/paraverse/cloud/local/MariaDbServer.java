@@ -200,6 +200,10 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     private void initialize() {
+        if (options.copyDatadirFrom() != null) {
+            MariaDbTemplate.copyDatadir(options.copyDatadirFrom(), datadir);
+            return;
+        }
         MariaDbTemplate.copyInto(binaries, datadir);
     }
 

@@ -27,6 +27,13 @@ final class MariaDbTemplate {
         run(List.of("cp", "-a", template.toString(), datadir.toString()), "copy the MariaDB template datadir");
     }
 
+    static void copyDatadir(Path from, Path datadir) {
+        if (!Files.isDirectory(from)) {
+            throw new IllegalArgumentException("no datadir to copy at " + from);
+        }
+        run(List.of("cp", "-a", from.toString(), datadir.toString()), "copy the datadir " + from);
+    }
+
     private static void create(MariaDbBinaries bin, Path template) {
         Path tmp = template.resolveSibling(template.getFileName() + "." + ProcessHandle.current().pid());
         MariaDbServer.deleteTree(tmp);

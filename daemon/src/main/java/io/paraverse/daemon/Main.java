@@ -1,0 +1,46 @@
+package io.paraverse.daemon;
+
+import io.paraverse.daemon.bench.BenchCommand;
+import io.paraverse.daemon.cli.ReplicateCommand;
+import io.paraverse.daemon.demo.DemoCommand;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code paraverse} command line. Exit codes: 0 success, 1 the operation failed (for demo and bench: the
+ * data was not proven equal), 2 bad usage.
+ */
+@Command(name = "paraverse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Zero-downtime upgrades of MySQL/MariaDB applications across incompatible schema changes.",
+        subcommands = {DemoCommand.class, BenchCommand.class, ReplicateCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:the operation failed or the data was not proven equal", "2:bad usage"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger(); // the binlog client logs through java.util.logging
+        SLF4JBridgeHandler.install();
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"paraverse " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.paraverse.daemon.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.paraverse.applier.Applier;
+import io.paraverse.applier.ApplierOptions;
+import io.paraverse.applier.TargetDataSource;
+import io.paraverse.capture.BinlogCapture;
+import io.paraverse.capture.CaptureConfig;
+import io.paraverse.cloud.local.MariaDbOptions;
+import io.paraverse.cloud.local.MariaDbServer;
+import io.paraverse.daemon.pipeline.GtidPosition;
+import io.paraverse.daemon.pipeline.JournalSink;
+import io.paraverse.daemon.verify.TableComparison;
+import io.paraverse.daemon.workload.SysbenchWorkload;
+import io.paraverse.journal.JournalOptions;
+import io.paraverse.journal.SegmentJournal;
+import io.paraverse.translator.IdentityTranslator;
+import io.paraverse.translator.TranslationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Catch-up rate on one backlog, measured in the same run for: a native MariaDB replica (1 SQL thread, and 4
+ * optimistic parallel threads) and Paraverse (binlog → journal, then journal → target). Every target starts from
+ * the same copy of the source's datadir and uses the same server settings; each is checked equal to the source.
+ */
+@Command(name = "catchup", mixinStandardHelpOptions = true,
+        description = "Catch-up rate on the same backlog: Paraverse vs native MariaDB replication (1 and 4 threads).")
+public final class CatchupBench implements Callable<Integer> {
+
+    @Option(names = "--events", defaultValue = "400000", description = "row changes in the backlog (default ${DEFAULT-VALUE})")
+    long events;
+    @Option(names = "--table-rows", defaultValue = "100000", description = "rows per table before the backlog (default ${DEFAULT-VALUE})")
+    int tableRows;
+    @Option(names = "--tables", defaultValue = "4") int tables;
+    @Option(names = "--writers", defaultValue = "4", description = "source connections building the backlog (default ${DEFAULT-VALUE})")
+    int writers;
+    @Option(names = "--relaxed", description = "targets with innodb_flush_log_at_trx_commit=2 instead of the durable default 1")
+    boolean relaxed;
+    @Option(names = "--skip-native", description = "measure Paraverse only")
+    boolean skipNative;
+    @Option(names = "--json", description = "print the figures as JSON on stdout (progress goes to stderr)")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = json ? System.err : System.out;
+        Path work = Files.createTempDirectory("paraverse-bench-");
+        String flush = relaxed ? "2" : "1";
+        SysbenchWorkload sysbench = new SysbenchWorkload("sbtest", tables, tableRows);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        try (MariaDbServer source = MariaDbServer.start(serverOptions(MariaDbOptions.source("bench-source"), work, "1"))) {
+            out.printf("preparing %d tables x %,d rows on the source ...%n", tables, tableRows);
+            try (Connection c = source.connect("")) {
+                sysbench.prepare(c);
+            }
+            Path base = work.resolve("base");
+            source.shutdown();
+            copy(source.datadir(), base);
+            source.restart();
+            String p0 = gtid(source);
+            out.printf("building a backlog of %,d row changes with %d writers (sysbench oltp_write_only mix) ...%n", events, writers);
+            long backlogStart = System.nanoTime();
+            long written = backlog(source, sysbench);
+            double backlogSecs = (System.nanoTime() - backlogStart) / 1e9;
+            String p1 = gtid(source);
+            out.printf("backlog: %,d row changes in %.1f s (source wrote %,.0f rows/s)%n", written, backlogSecs, written / backlogSecs);
+            figures.put("events", written);
+            figures.put("innodb_flush_log_at_trx_commit", Integer.parseInt(flush));
+            figures.put("source_rows_per_s", Math.round(written / backlogSecs));
+
+            List<String[]> rows = new ArrayList<>();
+            boolean allEqual = true;
+            double nativeSingle = 0;
+            double nativeParallel = 0;
+            if (!skipNative) {
+                for (int threads : new int[] {0, 4}) {
+                    MariaDbOptions o = serverOptions(MariaDbOptions.target("native-" + threads), work, flush).copyDatadirFrom(base)
+                            .option("slave-parallel-threads", String.valueOf(threads)).option("slave-parallel-mode", "optimistic")
+                            .option("skip-slave-start", "ON").option("relay-log", "relay");
+                    try (MariaDbServer replica = MariaDbServer.start(o)) {
+                        out.printf("native replica, %s: applying ...%n", threads == 0 ? "1 thread" : threads + " threads optimistic");
+                        double secs = NativeReplicaRun.applySeconds(replica, source, p0, p1);
+                        double rate = written / secs;
+                        boolean eq = equal(source, replica, sysbench);
+                        allEqual &= eq;
+                        if (threads == 0) {
+                            nativeSingle = rate;
+                        } else {
+                            nativeParallel = rate;
+                        }
+                        rows.add(new String[] {threads == 0 ? "native replica, 1 SQL thread" : "native replica, 4 threads optimistic",
+                                fmt(secs), fmt0(rate), eq ? "yes" : "NO"});
+                    }
+                }
+            }
+            try (MariaDbServer target = MariaDbServer.start(serverOptions(MariaDbOptions.target("paraverse"), work, flush).copyDatadirFrom(base))) {
+                out.println("paraverse: capturing the backlog into the journal ...");
+                double[] t = paraverse(source, target, work.resolve("journal"), p0, p1);
+                boolean eq = equal(source, target, sysbench);
+                allEqual &= eq;
+                rows.add(new String[] {"paraverse capture (binlog -> journal)", fmt(t[0]), fmt0(written / t[0]), ""});
+                rows.add(new String[] {"paraverse apply (journal -> target)", fmt(t[1]), fmt0(written / t[1]), eq ? "yes" : "NO"});
+                figures.put("paraverse_capture_rows_per_s", Math.round(written / t[0]));
+                figures.put("paraverse_rows_per_s", Math.round(written / t[1]));
+                if (nativeSingle > 0) {
+                    figures.put("native_single_rows_per_s", Math.round(nativeSingle));
+                    figures.put("native_parallel_rows_per_s", Math.round(nativeParallel));
+                    figures.put("ratio_vs_native_single", round2(written / t[1] / nativeSingle));
+                    figures.put("ratio_vs_native_parallel", round2(written / t[1] / nativeParallel));
+                }
+            }
+            figures.put("verified", allEqual);
+            out.println();
+            out.printf("catch-up of %,d row changes, %d tables x %,d rows, targets at innodb_flush_log_at_trx_commit=%s%n",
+                    written, tables, tableRows, flush);
+            out.printf("%-40s %9s %12s %12s %8s%n", "applier", "seconds", "rows/s", "vs native 1", "equal");
+            for (String[] r : rows) {
+                double rate = Double.parseDouble(r[2].replace(",", ""));
+                out.printf("%-40s %9s %12s %12s %8s%n", r[0], r[1], r[2],
+                        nativeSingle > 0 ? String.format("%.2fx", rate / nativeSingle) : "-", r[3]);
+            }
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(figures));
+            }
+            return allEqual ? 0 : 1;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** Same server settings for every target (and the source), durable unless --relaxed. */
+    private static MariaDbOptions serverOptions(MariaDbOptions o, Path work, String flush) {
+        return o.baseDir(work).option("innodb-buffer-pool-size", "1G").option("innodb-log-file-size", "512M")
+                .option("innodb-flush-log-at-trx-commit", flush);
+    }
+
+    private long backlog(MariaDbServer source, SysbenchWorkload sysbench) throws Exception {
+        AtomicLong rowChanges = new AtomicLong();
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        long txPerWriter = Math.max(1, events / SysbenchWorkload.ROW_CHANGES_PER_TRANSACTION / writers);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            Thread t = new Thread(() -> {
+                try (Connection c = source.connect("")) {
+                    sysbench.run(c, txPerWriter, () -> error.get() == null, rowChanges);
+                } catch (Throwable e) {
+                    error.compareAndSet(null, e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (error.get() != null) {
+            throw new IllegalStateException("building the backlog failed: " + error.get().getMessage(), error.get());
+        }
+        return rowChanges.get();
+    }
+
+    /** Returns {capture seconds, apply seconds}. */
+    private static double[] paraverse(MariaDbServer source, MariaDbServer target, Path journalDir, String p0, String p1)
+            throws Exception {
+        GtidPosition goal = GtidPosition.parse(p1);
+        try (SegmentJournal journal = SegmentJournal.open(journalDir, JournalOptions.defaults())) {
+            CaptureConfig cc = CaptureConfig.builder().host("127.0.0.1").port(source.port()).user("root").password(source.password())
+                    .include(List.of("sbtest.*")).build();
+            long t0 = System.nanoTime();
+            try (BinlogCapture capture = new BinlogCapture(cc, new JournalSink(journal.writer()))) {
+                capture.start(p0);
+                waitFor(() -> journal.lastCommit().map(c -> GtidPosition.parse(c.position().gtidPosition()).covers(goal)).orElse(false),
+                        () -> capture.stats().lastFatalError(), "capture");
+            }
+            double captureSecs = (System.nanoTime() - t0) / 1e9;
+            try (TargetDataSource pool = TargetDataSource.create(target.jdbcUrl(""), "root", target.password(), 2)) {
+                Applier applier = new Applier(pool.dataSource(), new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()),
+                        ApplierOptions.builder().pipeline("bench").build());
+                long after = applier.checkpoint().journalSeq();
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                long t1 = System.nanoTime();
+                Thread apply = new Thread(() -> {
+                    try (var reader = journal.readAfter(after)) {
+                        applier.run(reader);
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                }, "bench-apply");
+                apply.start();
+                waitFor(() -> {
+                    var pos = applier.stats().lastAppliedPosition();
+                    return pos != null && GtidPosition.parse(pos.gtidPosition()).covers(goal);
+                }, failure::get, "apply");
+                double applySecs = (System.nanoTime() - t1) / 1e9;
+                applier.stop();
+                apply.join(30_000);
+                return new double[] {captureSecs, applySecs};
+            }
+        }
+    }
+
+    private static void waitFor(BooleanSupplier done, java.util.function.Supplier<Throwable> failure, String what) throws Exception {
+        long deadline = System.currentTimeMillis() + 3_600_000;
+        while (!done.getAsBoolean()) {
+            Throwable f = failure.get();
+            if (f != null) {
+                throw new IllegalStateException(what + " failed: " + f.getMessage(), f);
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(what + " did not finish within an hour");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static boolean equal(MariaDbServer source, MariaDbServer target, SysbenchWorkload sysbench) throws Exception {
+        try (Connection s = source.connect(""); Connection t = target.connect("")) {
+            return TableComparison.allEqual(TableComparison.compare(s, t, sysbench.schema(), sysbench.tableNames()));
+        }
+    }
+
+    private static String gtid(MariaDbServer s) throws Exception {
+        try (Connection c = s.connect(""); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        Process p = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("cannot copy " + from + " to " + to);
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static String fmt(double v) { return String.format("%.2f", v); }
+    private static String fmt0(double v) { return String.format("%,.0f", v); }
+    private static double round2(double v) { return Math.round(v * 100) / 100.0; }
+}

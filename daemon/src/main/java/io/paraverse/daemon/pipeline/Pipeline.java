@@ -1,0 +1,216 @@
+package io.paraverse.daemon.pipeline;
+
+import io.paraverse.applier.ApplyCheckpoint;
+import io.paraverse.applier.Applier;
+import io.paraverse.applier.ApplierOptions;
+import io.paraverse.applier.TargetDataSource;
+import io.paraverse.capture.BinlogCapture;
+import io.paraverse.capture.CaptureConfig;
+import io.paraverse.capture.SourcePreflight;
+import io.paraverse.journal.JournalOptions;
+import io.paraverse.journal.SegmentJournal;
+import io.paraverse.translator.Commit;
+import io.paraverse.translator.IdentityTranslator;
+import io.paraverse.translator.TranslationContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One running capture → journal → apply pipeline. {@link #start} reads top to bottom as the steps it takes;
+ * after that capture and apply run on their own threads until {@link #close()}.
+ *
+ * <p>Restart rule (what makes kill -9 safe): capture resumes from the journal's last durable commit, and apply
+ * resumes after the target's checkpoint, which is written in the same target transaction as the rows it covers.
+ */
+public final class Pipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final PipelineConfig config;
+    private SegmentJournal journal;
+    private TargetDataSource targetPool;
+    private Applier applier;
+    private BinlogCapture capture;
+    private Thread applyThread;
+    private ScheduledExecutorService housekeeping;
+    private final AtomicReference<Throwable> applyFailure = new AtomicReference<>();
+    private volatile boolean running;
+
+    private Pipeline(PipelineConfig config) {
+        this.config = config;
+    }
+
+    /** Checks the source, opens the journal, and starts capture and apply. */
+    public static Pipeline start(PipelineConfig config) {
+        Pipeline p = new Pipeline(config);
+        try {
+            p.run();
+            return p;
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void run() {
+        log.info("starting {}", config);
+        checkSource();
+        openJournal();
+        ApplyCheckpoint checkpoint = openApplier();
+        String resumeFrom = capturePosition(checkpoint);
+        startCapture(resumeFrom);
+        startApply(checkpoint.journalSeq());
+        startHousekeeping();
+        running = true;
+    }
+
+    private void checkSource() {
+        SourcePreflight.requirePassing(captureConfig(), config.include(), config.exclude());
+    }
+
+    private void openJournal() {
+        journal = SegmentJournal.open(config.journalDir(), JournalOptions.defaults());
+    }
+
+    private ApplyCheckpoint openApplier() {
+        Endpoint t = config.target();
+        targetPool = TargetDataSource.create(t.jdbcUrl(""), t.user(), t.password(), 2);
+        ApplierOptions options = ApplierOptions.builder().pipeline(config.name()).maxTransactionRows(config.maxBatchRows()).build();
+        applier = new Applier(targetPool.dataSource(), new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()), options);
+        ApplyCheckpoint cp = applier.checkpoint();
+        log.info("target checkpoint: journal seq {}, source {}", cp.journalSeq(), cp.gtidPosition());
+        return cp;
+    }
+
+    /** Where capture starts: after the journal's last commit; else the configured start (or the source's now). */
+    private String capturePosition(ApplyCheckpoint checkpoint) {
+        Optional<Commit> last = journal.lastCommit();
+        if (journal.lastDurableSeq() < checkpoint.journalSeq()) {
+            throw new IllegalStateException("the journal in " + config.journalDir() + " ends at seq " + journal.lastDurableSeq()
+                    + " but the target has applied up to seq " + checkpoint.journalSeq() + " (source " + checkpoint.gtidPosition()
+                    + "): this is not the journal the target was fed from. Point --journal at the original journal,"
+                    + " or start a fresh target.");
+        }
+        if (last.isPresent()) {
+            log.info("resuming capture after the journal's last commit: {}", last.get().position());
+            return last.get().position().gtidPosition();
+        }
+        return config.startGtid(); // null = now
+    }
+
+    private void startCapture(String from) {
+        capture = new BinlogCapture(captureConfig(), new JournalSink(journal.writer()));
+        capture.start(from);
+    }
+
+    private void startApply(long afterSeq) {
+        applyThread = new Thread(() -> {
+            try (var reader = journal.readAfter(afterSeq)) {
+                applier.run(reader);
+            } catch (Throwable e) {
+                applyFailure.set(e);
+                log.error("apply stopped: {}", e.getMessage(), e);
+            }
+        }, "apply-" + config.name());
+        applyThread.start();
+    }
+
+    /** Frees journal segments the target has durably applied. */
+    private void startHousekeeping() {
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "journal-retention-" + config.name());
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                journal.releaseUpTo(applier.stats().appliedJournalSeq());
+            } catch (RuntimeException e) {
+                log.warn("journal retention: {}", e.toString());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private CaptureConfig captureConfig() {
+        Endpoint s = config.source();
+        return CaptureConfig.builder().host(s.host()).port(s.port()).user(s.user()).password(s.password())
+                .include(config.include()).exclude(config.exclude()).build();
+    }
+
+    /** A snapshot of progress. */
+    public PipelineStatus status() {
+        var cs = capture.stats();
+        var as = applier.stats();
+        return new PipelineStatus(cs.rowsCaptured(), cs.transactions(), as.rowsApplied(), as.transactions(),
+                cs.secondsBehindSource(), as.lastAppliedPosition() == null ? null : as.lastAppliedPosition().gtidPosition(),
+                journal.sizeBytes(), failure());
+    }
+
+    /** The first failure of capture or apply, if any. */
+    public Throwable failure() {
+        Throwable a = applyFailure.get();
+        if (a != null) {
+            return a;
+        }
+        return capture == null ? null : capture.stats().lastFatalError();
+    }
+
+    /** Waits until the target has applied everything up to {@code sourceGtidPosition}; throws on failure or timeout. */
+    public void awaitCaughtUp(String sourceGtidPosition, Duration timeout) throws InterruptedException {
+        GtidPosition goal = GtidPosition.parse(sourceGtidPosition);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Throwable f = failure();
+            if (f != null) {
+                throw new IllegalStateException("pipeline " + config.name() + " failed: " + f.getMessage(), f);
+            }
+            var pos = applier.stats().lastAppliedPosition();
+            if (pos != null && GtidPosition.parse(pos.gtidPosition()).covers(goal)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("pipeline " + config.name() + " did not reach " + sourceGtidPosition
+                        + " within " + timeout.toSeconds() + " s; applied up to " + (pos == null ? "nothing" : pos.gtidPosition()));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (capture != null) {
+            capture.close();
+        }
+        if (applier != null) {
+            applier.stop();
+        }
+        if (applyThread != null) {
+            try {
+                applyThread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        if (targetPool != null) {
+            targetPool.close();
+        }
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    public boolean isRunning() {
+        return running && failure() == null;
+    }
+}

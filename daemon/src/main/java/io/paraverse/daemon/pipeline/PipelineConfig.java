@@ -1,0 +1,81 @@
+package io.paraverse.daemon.pipeline;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one capture → journal → apply pipeline needs: source and target servers, where the journal lives, which
+ * tables to carry, and where to start when neither journal nor target checkpoint says so (a GTID position, or
+ * null for "now"). Validated when built; immutable.
+ */
+public final class PipelineConfig {
+    private final String name;
+    private final Endpoint source;
+    private final Endpoint target;
+    private final Path journalDir;
+    private final List<String> include;
+    private final List<String> exclude;
+    private final String startGtid;
+    private final int maxBatchRows;
+
+    private PipelineConfig(Builder b) {
+        this.name = require(b.name, "name");
+        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("name: use 1-64 letters, digits, '_', '.' or '-', got '" + name + "'");
+        }
+        this.source = require(b.source, "source");
+        this.target = require(b.target, "target");
+        this.journalDir = require(b.journalDir, "journalDir");
+        this.include = List.copyOf(b.include);
+        this.exclude = List.copyOf(b.exclude);
+        this.startGtid = b.startGtid;
+        if (b.maxBatchRows < 1) {
+            throw new IllegalArgumentException("maxBatchRows must be at least 1, got " + b.maxBatchRows);
+        }
+        this.maxBatchRows = b.maxBatchRows;
+    }
+
+    private static <T> T require(T v, String field) {
+        return Objects.requireNonNull(v, () -> field + " is required");
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public String name() { return name; }
+    public Endpoint source() { return source; }
+    public Endpoint target() { return target; }
+    public Path journalDir() { return journalDir; }
+    public List<String> include() { return include; }
+    public List<String> exclude() { return exclude; }
+    /** GTID position to start capturing at when nothing was captured yet; null = the source's current position. */
+    public String startGtid() { return startGtid; }
+    public int maxBatchRows() { return maxBatchRows; }
+
+    @Override
+    public String toString() {
+        return "pipeline " + name + ": " + source + " -> " + target + ", journal " + journalDir + ", include " + include
+                + (exclude.isEmpty() ? "" : ", exclude " + exclude);
+    }
+
+    public static final class Builder {
+        private String name;
+        private Endpoint source;
+        private Endpoint target;
+        private Path journalDir;
+        private List<String> include = List.of();
+        private List<String> exclude = List.of();
+        private String startGtid;
+        private int maxBatchRows = 20_000;
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder source(Endpoint v) { source = v; return this; }
+        public Builder target(Endpoint v) { target = v; return this; }
+        public Builder journalDir(Path v) { journalDir = v; return this; }
+        public Builder include(List<String> v) { include = v; return this; }
+        public Builder exclude(List<String> v) { exclude = v; return this; }
+        public Builder startGtid(String v) { startGtid = v; return this; }
+        public Builder maxBatchRows(int v) { maxBatchRows = v; return this; }
+        public PipelineConfig build() { return new PipelineConfig(this); }
+    }
+}

@@ -1,0 +1,54 @@
+package io.paraverse.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paraverse.daemon.Main;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The README's first command, run in-process: it must stream a workload across and prove equality. */
+class DemoCommandTest {
+
+    @Test
+    void demoStreamsTheWorkloadAndReportsVerifiedJson() throws Exception {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = Main.commandLine().execute("demo", "--seconds", "4", "--writers", "2", "--json");
+        } finally {
+            System.setOut(oldOut);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, out);
+        JsonNode summary = new ObjectMapper().readTree(out);
+        assertTrue(summary.get("verified").asBoolean(), out);
+        assertTrue(summary.get("rowChangesApplied").asLong() > 100, out);
+        assertEquals(3, summary.get("tables").size(), out);
+        for (JsonNode t : summary.get("tables")) {
+            assertTrue(t.get("equal").asBoolean(), out);
+            assertTrue(t.get("sourceRows").asLong() > 0, out);
+        }
+    }
+
+    @Test
+    void badUsageExitsTwoAndNamesTheOption() {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = Main.commandLine().execute("demo", "--seconds", "soon");
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertEquals(2, exit);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--seconds"), err.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -32,6 +32,14 @@ public final class ByteSink {
         return bytes;
     }
 
+    /** Empties the sink and gives back memory if it grew beyond {@code maxCapacity}. */
+    public void shrinkTo(int maxCapacity) {
+        size = 0;
+        if (bytes.length > maxCapacity) {
+            bytes = new byte[Math.max(16, maxCapacity)];
+        }
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }

@@ -100,7 +100,7 @@ public final class RowChangeCodec {
     }
 
     private static void encodeString(String s, ByteSink out) {
-        if (false) {
+        if (hasUnpairedSurrogate(s)) {
             out.put(STRING_UTF16);
             out.putVarLong(s.length());
             for (int i = 0; i < s.length(); i++) {

@@ -25,6 +25,7 @@ import java.util.zip.CRC32C;
  */
 final class SegmentJournalWriter implements JournalWriter {
     private static final Logger log = LoggerFactory.getLogger(SegmentJournalWriter.class);
+    private static final int SCRATCH_KEEP_BYTES = 1 << 20;
 
     private final Path dir;
     private final JournalOptions options;
@@ -171,16 +172,6 @@ final class SegmentJournalWriter implements JournalWriter {
         syncCommitted();
     }
 
-    /** Sequence number the next record will get. */
-    long nextSeq() {
-        lock.lock();
-        try {
-            return nextSeq;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void beginTransaction() {
         if (segment.size() >= options.segmentBytes()) {
             roll();
@@ -199,6 +190,7 @@ final class SegmentJournalWriter implements JournalWriter {
             throw fail("writing to " + segment.path(), e);
         }
         bytesSinceSync += RecordFormat.FRAME_BYTES + payload.size();
+        payload.shrinkTo(SCRATCH_KEEP_BYTES); // one huge blob must not pin its size in memory for good
     }
 
     /**

@@ -114,6 +114,44 @@ class SegmentJournalTest {
     }
 
     @Test
+    void readersTailingALiveWriterSeeEveryEntryInOrderAcrossRolls() throws Exception {
+        JournalOptions opts = JournalOptions.defaults().withSegmentBytes(8192).withWriteBufferBytes(4096)
+                .withSyncInterval(Duration.ofMillis(2));
+        try (SegmentJournal j = SegmentJournal.open(dir, opts)) {
+            List<CompletableFuture<List<JournalEntry>>> readers = new ArrayList<>();
+            int txs = 3000;
+            int expectedCount = 0;
+            for (long tx = 1; tx <= txs; tx++) {
+                expectedCount += (int) (tx % 4) + 2;
+            }
+            for (long after : new long[] {0, 0, 0}) {
+                int n = expectedCount;
+                JournalReader r = j.readAfter(after);
+                readers.add(CompletableFuture.supplyAsync(() -> {
+                    List<JournalEntry> got = new ArrayList<>();
+                    try (r) {
+                        while (got.size() < n) {
+                            JournalEntry e = poll(r, 10);
+                            if (e == null) {
+                                throw new AssertionError("reader stalled after " + got.size() + " entries");
+                            }
+                            got.add(e);
+                        }
+                    }
+                    return got;
+                }));
+            }
+            List<JournalEntry> written = writeTxs(j.writer(), 1, txs); // while the readers tail it
+            j.writer().sync();
+            assertEquals(expectedCount, written.size());
+            for (CompletableFuture<List<JournalEntry>> f : readers) {
+                assertEquals(written, f.get(60, TimeUnit.SECONDS));
+            }
+            assertTrue(SegmentFilesOnDisk.segments(dir).size() > 20, "test premise: many rolls happened");
+        }
+    }
+
+    @Test
     void readerNeverReadsPastTheWatermarkEvenWhenBytesAreOnDisk() throws Exception {
         try (SegmentJournal j = SegmentJournal.open(dir, MANUAL_SYNC); JournalReader r = j.readAfter(0)) {
             List<JournalEntry> first = writeTx(j.writer(), 1, 2);
@@ -146,6 +184,21 @@ class SegmentJournalTest {
             assertEquals(second.get(1), seen.get(3));
             assertEquals(third.get(1), seen.get(5));
             assertEquals(6, j.lastDurableSeq());
+        }
+    }
+
+    @Test
+    void commitAsksForASyncOnceSyncBytesHaveBeenWritten() throws Exception {
+        JournalOptions bytesOnly = MANUAL_SYNC.withSyncBytes(2048); // the interval (1 h) never fires in a test
+        try (SegmentJournal j = SegmentJournal.open(dir, bytesOnly); JournalReader r = j.readAfter(0)) {
+            List<JournalEntry> small = writeTx(j.writer(), 1, 1);
+            assertNull(r.poll(100, TimeUnit.MILLISECONDS), "below syncBytes: nothing forces a sync yet");
+            List<JournalEntry> big = writeTx(j.writer(), 2, 40); // well over 2 KiB since the last sync
+            List<JournalEntry> all = new ArrayList<>(small);
+            all.addAll(big);
+            for (JournalEntry e : all) {
+                assertEquals(e, r.poll(5, TimeUnit.SECONDS), "durable without an explicit sync");
+            }
         }
     }
 

@@ -86,13 +86,30 @@ class KillNineConvergenceTest {
 
         Path journal = work.resolve("journal");
         Random random = new Random();
+        List<Long> checkpoints = new ArrayList<>();
         for (int k = 0; k < KILLS; k++) {
             Process child = startPipelineChild(journal, startGtid, work.resolve("child-" + k + ".log"));
-            Thread.sleep(1_500 + random.nextInt(2_500));
+            // kill at a random moment once this run is applying (its start-up time varies with machine load)
+            long before = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (appliedJournalSeq() <= before && child.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(random.nextInt(1_500));
             assertTrue(child.isAlive(), "pipeline child died by itself; log:\n" + Files.readString(work.resolve("child-" + k + ".log")));
             child.destroyForcibly(); // SIGKILL
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            checkpoints.add(appliedJournalSeq());
         }
+        // each killed run must have made progress, or the kills prove nothing
+        long advanced = checkpoints.get(0) > 0 ? 1 : 0;
+        for (int k = 1; k < checkpoints.size(); k++) {
+            if (checkpoints.get(k) > checkpoints.get(k - 1)) {
+                advanced++;
+            }
+        }
+        assertEquals(KILLS, advanced, "killed runs did not advance the target checkpoint: " + checkpoints
+                + "; last child's log:\n" + Files.readString(work.resolve("child-" + (KILLS - 1) + ".log")));
         writing.set(false);
         for (Thread t : writers) {
             t.join();
@@ -110,6 +127,18 @@ class KillNineConvergenceTest {
         try (Connection s = source.connect("e2e"); Connection t = target.connect("e2e")) {
             List<TableComparison.TableResult> results = TableComparison.compare(s, t, "e2e", tables);
             assertTrue(TableComparison.allEqual(results), "target differs from source after " + KILLS + " kills:\n" + results);
+        }
+    }
+
+    private static long appliedJournalSeq() throws SQLException {
+        try (Connection c = target.connect(""); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT journal_seq FROM paraverse.apply_checkpoint WHERE pipeline = 'e2e'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1146 || e.getErrorCode() == 1049) { // no checkpoint table yet: nothing applied
+                return 0;
+            }
+            throw e;
         }
     }
 

@@ -55,7 +55,7 @@ class TypeFidelityTest {
             // zero dates, tiny fractions, float oddities
             "INSERT INTO types.matrix (id, dt, dtm, dtm6, f, d, dec65, tm6, bn, vb, ch) VALUES (4, '0000-00-00', '0000-00-00 00:00:00',"
                     + " '0000-00-00 00:00:00.000000', 1.17549435E-38, 4.9E-324, 0.000000000000000000000000000001, '00:00:00.000001',"
-                    + " 0x01, 0x, 'trail  ')",
+                    + " 0x01, X'', 'trail  ')",
             "INSERT INTO types.matrix (id, i, vc) VALUES (5, 1, 'to be deleted')",
             "UPDATE types.matrix SET vc = CONCAT(vc, ' and updated 🚀'), biu = biu - 1, ts6 = '2001-02-03 04:05:06.5' WHERE id IN (2, 3)",
             "UPDATE types.matrix SET id = 40 WHERE id = 4",

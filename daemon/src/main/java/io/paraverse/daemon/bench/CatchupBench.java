@@ -187,25 +187,25 @@ public final class CatchupBench implements Callable<Integer> {
             try (BinlogCapture capture = new BinlogCapture(cc, new JournalSink(journal.writer()))) {
                 capture.start(p0);
                 waitFor(() -> journal.lastCommit().map(c -> GtidPosition.parse(c.position().gtidPosition()).covers(goal)).orElse(false),
-                        () -> capture.stats().lastFatalError(), "capture");
+                        capture::failure, "capture");
             }
             double captureSecs = (System.nanoTime() - t0) / 1e9;
-            try (TargetDataSource pool = TargetDataSource.create(target.jdbcUrl(""), "root", target.password(), 2)) {
-                Applier applier = new Applier(pool.dataSource(), new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()),
-                        ApplierOptions.builder().pipeline("bench").build());
+            try (var pool = TargetDataSource.create(target.jdbcUrl(""), "root", target.password(), 2)) {
+                Applier applier = new Applier(pool, new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()),
+                        ApplierOptions.defaults("bench"));
                 long after = applier.checkpoint().journalSeq();
                 AtomicReference<Throwable> failure = new AtomicReference<>();
                 long t1 = System.nanoTime();
                 Thread apply = new Thread(() -> {
                     try (var reader = journal.readAfter(after)) {
-                        applier.run(reader);
+                        applier.run(reader, () -> true);
                     } catch (Throwable e) {
                         failure.set(e);
                     }
                 }, "bench-apply");
                 apply.start();
                 waitFor(() -> {
-                    var pos = applier.stats().lastAppliedPosition();
+                    var pos = applier.stats().lastPosition();
                     return pos != null && GtidPosition.parse(pos.gtidPosition()).covers(goal);
                 }, failure::get, "apply");
                 double applySecs = (System.nanoTime() - t1) / 1e9;

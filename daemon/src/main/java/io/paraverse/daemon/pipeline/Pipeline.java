@@ -4,6 +4,7 @@ import io.paraverse.applier.ApplyCheckpoint;
 import io.paraverse.applier.Applier;
 import io.paraverse.applier.ApplierOptions;
 import io.paraverse.applier.TargetDataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import io.paraverse.capture.BinlogCapture;
 import io.paraverse.capture.CaptureConfig;
 import io.paraverse.capture.SourcePreflight;
@@ -35,7 +36,7 @@ public final class Pipeline implements AutoCloseable {
 
     private final PipelineConfig config;
     private SegmentJournal journal;
-    private TargetDataSource targetPool;
+    private HikariDataSource targetPool;
     private Applier applier;
     private BinlogCapture capture;
     private Thread applyThread;
@@ -72,7 +73,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void checkSource() {
-        SourcePreflight.requirePassing(captureConfig(), config.include(), config.exclude());
+        SourcePreflight.requirePassing(captureConfig());
     }
 
     private void openJournal() {
@@ -82,8 +83,8 @@ public final class Pipeline implements AutoCloseable {
     private ApplyCheckpoint openApplier() {
         Endpoint t = config.target();
         targetPool = TargetDataSource.create(t.jdbcUrl(""), t.user(), t.password(), 2);
-        ApplierOptions options = ApplierOptions.builder().pipeline(config.name()).maxTransactionRows(config.maxBatchRows()).build();
-        applier = new Applier(targetPool.dataSource(), new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()), options);
+        ApplierOptions options = ApplierOptions.builder(config.name()).maxTransactionRows(config.maxBatchRows()).build();
+        applier = new Applier(targetPool, new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()), options);
         ApplyCheckpoint cp = applier.checkpoint();
         log.info("target checkpoint: journal seq {}, source {}", cp.journalSeq(), cp.gtidPosition());
         return cp;
@@ -113,7 +114,7 @@ public final class Pipeline implements AutoCloseable {
     private void startApply(long afterSeq) {
         applyThread = new Thread(() -> {
             try (var reader = journal.readAfter(afterSeq)) {
-                applier.run(reader);
+                applier.run(reader, () -> true);
             } catch (Throwable e) {
                 applyFailure.set(e);
                 log.error("apply stopped: {}", e.getMessage(), e);
@@ -131,7 +132,7 @@ public final class Pipeline implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
-                journal.releaseUpTo(applier.stats().appliedJournalSeq());
+                journal.releaseUpTo(applier.stats().lastAppliedSeq());
             } catch (RuntimeException e) {
                 log.warn("journal retention: {}", e.toString());
             }
@@ -149,7 +150,7 @@ public final class Pipeline implements AutoCloseable {
         var cs = capture.stats();
         var as = applier.stats();
         return new PipelineStatus(cs.rowsCaptured(), cs.transactions(), as.rowsApplied(), as.transactions(),
-                cs.secondsBehindSource(), as.lastAppliedPosition() == null ? null : as.lastAppliedPosition().gtidPosition(),
+                cs.secondsBehindSource(), as.lastPosition() == null ? null : as.lastPosition().gtidPosition(),
                 journal.sizeBytes(), failure());
     }
 
@@ -159,7 +160,7 @@ public final class Pipeline implements AutoCloseable {
         if (a != null) {
             return a;
         }
-        return capture == null ? null : capture.stats().lastFatalError();
+        return capture == null ? null : capture.failure();
     }
 
     /** Waits until the target has applied everything up to {@code sourceGtidPosition}; throws on failure or timeout. */
@@ -171,7 +172,7 @@ public final class Pipeline implements AutoCloseable {
             if (f != null) {
                 throw new IllegalStateException("pipeline " + config.name() + " failed: " + f.getMessage(), f);
             }
-            var pos = applier.stats().lastAppliedPosition();
+            var pos = applier.stats().lastPosition();
             if (pos != null && GtidPosition.parse(pos.gtidPosition()).covers(goal)) {
                 return;
             }

@@ -142,7 +142,7 @@ public final class SysbenchWorkload {
     }
 
     private static String cValue() {
-        return groups(11);
+        return groups(10);
     }
 
     private static String padValue() {

@@ -18,4 +18,12 @@ public interface ChangeSink {
      * after the reconnect (capture resumes from the last commit's GTID position), so drop them.
      */
     void discardUncommitted();
+
+    /**
+     * A DDL statement (or other non-row statement) that concerns captured schemas, delivered in stream order before
+     * the {@link #onCommit(Commit)} of its transaction. Capture has already logged it; the default does nothing
+     * more. The daemon uses this to pause a migration (or hand the statement to a translator hook).
+     */
+    default void onDdl(DdlEvent ddl) {
+    }
 }

@@ -75,11 +75,13 @@ public final class CatchupBench implements Callable<Integer> {
             copy(source.datadir(), base);
             source.restart();
             String p0 = gtid(source);
+            NativeReplicaRun.BinlogPos b0 = NativeReplicaRun.masterStatus(source);
             out.printf("building a backlog of %,d row changes with %d writers (sysbench oltp_write_only mix) ...%n", events, writers);
             long backlogStart = System.nanoTime();
             long written = backlog(source, sysbench);
             double backlogSecs = (System.nanoTime() - backlogStart) / 1e9;
             String p1 = gtid(source);
+            NativeReplicaRun.BinlogPos b1 = NativeReplicaRun.masterStatus(source);
             out.printf("backlog: %,d row changes in %.1f s (source wrote %,.0f rows/s)%n", written, backlogSecs, written / backlogSecs);
             figures.put("events", written);
             figures.put("innodb_flush_log_at_trx_commit", Integer.parseInt(flush));
@@ -96,7 +98,7 @@ public final class CatchupBench implements Callable<Integer> {
                             .option("skip-slave-start", "ON").option("relay-log", "relay");
                     try (MariaDbServer replica = MariaDbServer.start(o)) {
                         out.printf("native replica, %s: applying ...%n", threads == 0 ? "1 thread" : threads + " threads optimistic");
-                        double secs = NativeReplicaRun.applySeconds(replica, source, p0, p1);
+                        double secs = NativeReplicaRun.applySeconds(replica, source, b0, b1);
                         double rate = written / secs;
                         boolean eq = equal(source, replica, sysbench);
                         allEqual &= eq;

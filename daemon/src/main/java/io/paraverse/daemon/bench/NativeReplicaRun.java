@@ -9,26 +9,30 @@ import java.sql.Statement;
 
 /**
  * Times a native MariaDB replica applying a backlog: the IO thread first fetches the whole backlog into the relay
- * log (not timed), then the SQL thread(s) apply it (timed until MASTER_GTID_WAIT returns) — the same method as
- * the baseline scripts in shared/baselines.
+ * log (not timed), then the SQL thread(s) apply it (timed until MASTER_POS_WAIT returns) — the same method as
+ * the baseline scripts in shared/baselines (file/position replication, MASTER_POS_WAIT).
  */
 final class NativeReplicaRun {
     private NativeReplicaRun() { }
 
-    /** Returns the apply time in seconds. The replica must start from the base copy at {@code startGtid}. */
-    static double applySeconds(MariaDbServer replica, MariaDbServer source, String startGtid, String endGtid) throws Exception {
+    /** A binlog file and offset. */
+    record BinlogPos(String file, long pos) { }
+
+    static BinlogPos masterStatus(MariaDbServer source) throws SQLException {
+        try (Connection s = source.connect(""); Statement ss = s.createStatement(); ResultSet rs = ss.executeQuery("SHOW MASTER STATUS")) {
+            rs.next();
+            return new BinlogPos(rs.getString(1), rs.getLong(2));
+        }
+    }
+
+    /** Returns the apply time in seconds. The replica must start from the base copy taken at {@code start}. */
+    static double applySeconds(MariaDbServer replica, MariaDbServer source, BinlogPos start, BinlogPos end) throws Exception {
         try (Connection c = replica.connect(""); Statement st = c.createStatement()) {
-            st.execute("SET GLOBAL gtid_slave_pos = '" + startGtid + "'");
             st.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + source.port() + ", MASTER_USER='root', MASTER_PASSWORD='"
-                    + source.password() + "', MASTER_USE_GTID=slave_pos");
+                    + source.password() + "', MASTER_LOG_FILE='" + start.file() + "', MASTER_LOG_POS=" + start.pos() + ", MASTER_USE_GTID=no");
             st.execute("START SLAVE IO_THREAD");
-            String sourceFile;
-            long sourcePos;
-            try (Connection s = source.connect(""); Statement ss = s.createStatement(); ResultSet rs = ss.executeQuery("SHOW MASTER STATUS")) {
-                rs.next();
-                sourceFile = rs.getString(1);
-                sourcePos = rs.getLong(2);
-            }
+            String sourceFile = end.file();
+            long sourcePos = end.pos();
             long deadline = System.currentTimeMillis() + 600_000;
             while (true) {
                 try (ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
@@ -50,10 +54,10 @@ final class NativeReplicaRun {
             st.execute("STOP SLAVE IO_THREAD");
             long t0 = System.nanoTime();
             st.execute("START SLAVE SQL_THREAD");
-            try (ResultSet rs = st.executeQuery("SELECT MASTER_GTID_WAIT('" + endGtid + "', 3600)")) {
+            try (ResultSet rs = st.executeQuery("SELECT MASTER_POS_WAIT('" + end.file() + "', " + end.pos() + ", 3600)")) {
                 rs.next();
-                if (rs.getInt(1) != 0) {
-                    throw new IllegalStateException("native replica did not reach " + endGtid + ": " + sqlError(st));
+                if (rs.getObject(1) == null || rs.getLong(1) < 0) {
+                    throw new IllegalStateException("native replica did not reach " + end + ": " + sqlError(st));
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;

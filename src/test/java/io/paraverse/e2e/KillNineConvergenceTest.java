@@ -108,6 +108,10 @@ class KillNineConvergenceTest {
                 advanced++;
             }
         }
+        for (int k = 0; k < KILLS; k++) {
+            String log = Files.readString(work.resolve("child-" + k + ".log"));
+            assertFalse(log.contains(source.password()) || log.contains(target.password()), "a password appears in the pipeline's log");
+        }
         assertEquals(KILLS, advanced, "killed runs did not advance the target checkpoint: " + checkpoints
                 + "; last child's log:\n" + Files.readString(work.resolve("child-" + (KILLS - 1) + ".log")));
         writing.set(false);

@@ -23,14 +23,15 @@ import java.util.regex.Pattern;
  *   <li>{@code compaction}: net-effect compaction of tables whose only unique index is the op key (default on;
  *       off writes every op in source order, for diagnosis and measurement).</li>
  *   <li>{@code sqlMode}: the {@code sql_mode} of apply sessions (default
- *       {@value #DEFAULT_SQL_MODE}: zero dates and explicit 0 ids are stored as the source had them).</li>
+ *       {@value #DEFAULT_SQL_MODE}: zero and invalid dates and explicit 0 ids are stored as the source had them,
+ *       while a value the target column cannot hold is an error that stops the applier, never a silent truncation).</li>
  *   <li>{@code maxRetries}, {@code retryBackoff}, {@code maxRetryBackoff}: transient target errors (deadlock,
  *       lock wait timeout, lost connection) are retried this many times in a row, backing off exponentially.</li>
  * </ul>
  */
 public final class ApplierOptions {
     public static final String DEFAULT_CHECKPOINT_SCHEMA = "paraverse";
-    public static final String DEFAULT_SQL_MODE = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
+    public static final String DEFAULT_SQL_MODE = "STRICT_ALL_TABLES,ALLOW_INVALID_DATES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
     public static final int DEFAULT_MAX_TRANSACTION_ROWS = 20_000;
     public static final int DEFAULT_MAX_STATEMENT_ROWS = 1_000;
 

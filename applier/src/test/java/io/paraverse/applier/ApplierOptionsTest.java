@@ -20,7 +20,7 @@ class ApplierOptionsTest {
         assertEquals(1_000, o.maxStatementRows());
         assertEquals(Duration.ofMillis(20), o.idleFlushDelay());
         assertTrue(o.compaction());
-        assertEquals("NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION", o.sqlMode());
+        assertEquals("STRICT_ALL_TABLES,ALLOW_INVALID_DATES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION", o.sqlMode());
         assertEquals(o, o.toBuilder().build());
         assertEquals(o.hashCode(), o.toBuilder().build().hashCode());
     }
@@ -53,7 +53,7 @@ class ApplierOptionsTest {
     void sessionSqlCarriesTheRequiredSettings() {
         String sql = TargetDataSource.sessionSql(ApplierOptions.DEFAULT_SQL_MODE);
         assertTrue(sql.contains("time_zone = '+00:00'"), sql);
-        assertTrue(sql.contains("sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"), sql);
+        assertTrue(sql.contains("sql_mode = 'STRICT_ALL_TABLES,ALLOW_INVALID_DATES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"), sql);
         assertTrue(sql.contains("foreign_key_checks = 0"), sql);
         assertTrue(sql.contains("NAMES utf8mb4"), sql);
     }

@@ -16,6 +16,7 @@ public final class TableDef {
     private final List<String> primaryKey;
     private final Map<String, Integer> indexByName;
     private final int[] keyIndexes;
+    private final int hash; // cached: tables key caches on the hot apply path
 
     public TableDef(String schema, String table, List<Column> columns, List<String> primaryKey) {
         this.schema = Objects.requireNonNull(schema, "schema");
@@ -35,6 +36,7 @@ public final class TableDef {
             }
             keyIndexes[i] = idx;
         }
+        this.hash = Objects.hash(schema, table, this.columns, this.primaryKey);
     }
 
     public String schema() { return schema; }
@@ -55,12 +57,12 @@ public final class TableDef {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TableDef t && schema.equals(t.schema) && table.equals(t.table)
+        return o == this || o instanceof TableDef t && hash == t.hash && schema.equals(t.schema) && table.equals(t.table)
                 && columns.equals(t.columns) && primaryKey.equals(t.primaryKey);
     }
 
     @Override
-    public int hashCode() { return Objects.hash(schema, table, columns, primaryKey); }
+    public int hashCode() { return hash; }
 
     @Override
     public String toString() { return qualifiedName() + columns + " pk" + primaryKey; }

@@ -19,9 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -40,7 +37,6 @@ public final class Pipeline implements AutoCloseable {
     private Applier applier;
     private BinlogCapture capture;
     private Thread applyThread;
-    private ScheduledExecutorService housekeeping;
     private final AtomicReference<Throwable> applyFailure = new AtomicReference<>();
     private volatile boolean running;
 
@@ -67,8 +63,7 @@ public final class Pipeline implements AutoCloseable {
         ApplyCheckpoint checkpoint = openApplier();
         String resumeFrom = capturePosition(checkpoint);
         startCapture(resumeFrom);
-        startApply(checkpoint.journalSeq());
-        startHousekeeping();
+        startApply();
         running = true;
     }
 
@@ -111,32 +106,18 @@ public final class Pipeline implements AutoCloseable {
         capture.start(from);
     }
 
-    private void startApply(long afterSeq) {
+    /** Applies from the journal after the checkpoint; each target commit frees the journal segments it covers. */
+    private void startApply() {
+        applier.onCommit(cp -> journal.releaseUpTo(cp.journalSeq()));
         applyThread = new Thread(() -> {
-            try (var reader = journal.readAfter(afterSeq)) {
-                applier.run(reader, () -> true);
+            try {
+                applier.run(journal::readAfter, () -> true); // opens its own readers: it may re-read after a retry
             } catch (Throwable e) {
                 applyFailure.set(e);
                 log.error("apply stopped: {}", e.getMessage(), e);
             }
         }, "apply-" + config.name());
         applyThread.start();
-    }
-
-    /** Frees journal segments the target has durably applied. */
-    private void startHousekeeping() {
-        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "journal-retention-" + config.name());
-            t.setDaemon(true);
-            return t;
-        });
-        housekeeping.scheduleWithFixedDelay(() -> {
-            try {
-                journal.releaseUpTo(applier.stats().lastAppliedSeq());
-            } catch (RuntimeException e) {
-                log.warn("journal retention: {}", e.toString());
-            }
-        }, 1, 1, TimeUnit.SECONDS);
     }
 
     private CaptureConfig captureConfig() {
@@ -199,9 +180,6 @@ public final class Pipeline implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        if (housekeeping != null) {
-            housekeeping.shutdownNow();
         }
         if (targetPool != null) {
             targetPool.close();

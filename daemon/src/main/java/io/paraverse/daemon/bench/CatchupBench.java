@@ -14,6 +14,8 @@ import io.paraverse.daemon.pipeline.JournalSink;
 import io.paraverse.daemon.verify.TableComparison;
 import io.paraverse.daemon.workload.SysbenchWorkload;
 import io.paraverse.journal.JournalOptions;
+import io.paraverse.journal.PrefetchingJournalReader;
+import io.paraverse.daemon.pipeline.Pipeline;
 import io.paraverse.journal.SegmentJournal;
 import io.paraverse.translator.IdentityTranslator;
 import io.paraverse.translator.TranslationContext;
@@ -199,7 +201,7 @@ public final class CatchupBench implements Callable<Integer> {
                 AtomicReference<Throwable> failure = new AtomicReference<>();
                 long t1 = System.nanoTime();
                 Thread apply = new Thread(() -> {
-                    try (var reader = journal.readAfter(after)) {
+                    try (var reader = new PrefetchingJournalReader(journal.readAfter(after), Pipeline.PREFETCH_ENTRIES)) {
                         applier.run(reader, () -> true);
                     } catch (Throwable e) {
                         failure.set(e);

@@ -9,6 +9,7 @@ import io.paraverse.capture.BinlogCapture;
 import io.paraverse.capture.CaptureConfig;
 import io.paraverse.capture.SourcePreflight;
 import io.paraverse.journal.JournalOptions;
+import io.paraverse.journal.PrefetchingJournalReader;
 import io.paraverse.journal.SegmentJournal;
 import io.paraverse.translator.Commit;
 import io.paraverse.translator.IdentityTranslator;
@@ -30,8 +31,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    /** Journal entries decoded ahead of the applier: bounded memory (a few MiB for typical rows). */
+    public static final int PREFETCH_ENTRIES = 16_384;
 
     private final PipelineConfig config;
+    private final CaptureConfig captureConfig;
     private SegmentJournal journal;
     private HikariDataSource targetPool;
     private Applier applier;
@@ -42,6 +46,9 @@ public final class Pipeline implements AutoCloseable {
 
     private Pipeline(PipelineConfig config) {
         this.config = config;
+        Endpoint src = config.source();
+        this.captureConfig = CaptureConfig.builder().host(src.host()).port(src.port()).user(src.user()).password(src.password())
+                .include(config.include()).exclude(config.exclude()).build();
     }
 
     /** Checks the source, opens the journal, and starts capture and apply. */
@@ -68,7 +75,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void checkSource() {
-        SourcePreflight.requirePassing(captureConfig());
+        SourcePreflight.requirePassing(captureConfig);
     }
 
     private void openJournal() {
@@ -102,7 +109,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startCapture(String from) {
-        capture = new BinlogCapture(captureConfig(), new JournalSink(journal.writer()));
+        capture = new BinlogCapture(captureConfig, new JournalSink(journal.writer()));
         capture.start(from);
     }
 
@@ -111,19 +118,14 @@ public final class Pipeline implements AutoCloseable {
         applier.onCommit(cp -> journal.releaseUpTo(cp.journalSeq()));
         applyThread = new Thread(() -> {
             try {
-                applier.run(journal::readAfter, () -> true); // opens its own readers: it may re-read after a retry
+                // the applier opens its own readers (it may re-read after a retry); decoding runs ahead on another thread
+                applier.run(seq -> new PrefetchingJournalReader(journal.readAfter(seq), PREFETCH_ENTRIES), () -> true);
             } catch (Throwable e) {
                 applyFailure.set(e);
                 log.error("apply stopped: {}", e.getMessage(), e);
             }
         }, "apply-" + config.name());
         applyThread.start();
-    }
-
-    private CaptureConfig captureConfig() {
-        Endpoint s = config.source();
-        return CaptureConfig.builder().host(s.host()).port(s.port()).user(s.user()).password(s.password())
-                .include(config.include()).exclude(config.exclude()).build();
     }
 
     /** A snapshot of progress. */

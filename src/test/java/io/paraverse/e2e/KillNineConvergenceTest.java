@@ -69,7 +69,7 @@ class KillNineConvergenceTest {
         }
         // the target starts as a copy of the source at the current position (the clone is another component)
         copyTables(source, target, sysbench.tableNames());
-        String startGtid = gtidBinlogPos(source);
+        String startGtid = source.gtidBinlogPos();
 
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicReference<Throwable> writerError = new AtomicReference<>();
@@ -122,7 +122,7 @@ class KillNineConvergenceTest {
         assertTrue(rowChanges.get() > 5_000, "workload too small to prove anything: " + rowChanges.get());
 
         // last run in-process: catch up to the source's final position and compare data
-        String finalGtid = gtidBinlogPos(source);
+        String finalGtid = source.gtidBinlogPos();
         try (Pipeline p = Pipeline.start(config(journal, startGtid))) {
             p.awaitCaughtUp(finalGtid, Duration.ofMinutes(3));
         }
@@ -226,12 +226,6 @@ class KillNineConvergenceTest {
         }
     }
 
-    static String gtidBinlogPos(MariaDbServer s) throws SQLException {
-        try (Connection c = s.connect(""); Statement st = c.createStatement(); var rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 
     private interface Work {
         void run() throws Exception;

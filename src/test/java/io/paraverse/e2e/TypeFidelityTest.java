@@ -71,7 +71,7 @@ class TypeFidelityTest {
             for (MariaDbServer s : servers) {
                 s.execute("SET GLOBAL sql_mode = ''", "SET GLOBAL time_zone = '+03:00'", "CREATE DATABASE types", TABLE_DDL);
             }
-            String start = KillNineConvergenceTest.gtidBinlogPos(source);
+            String start = source.gtidBinlogPos();
             try (Connection c = source.connect("types"); Statement st = c.createStatement()) {
                 st.execute("SET SESSION sql_mode = ''");
                 for (String sql : ROWS) {
@@ -83,7 +83,7 @@ class TypeFidelityTest {
                     .target(new Endpoint("127.0.0.1", target.port(), "root", target.password()))
                     .journalDir(work.resolve("journal")).include(List.of("types.*")).startGtid(start).build();
             try (Pipeline p = Pipeline.start(cfg)) {
-                p.awaitCaughtUp(KillNineConvergenceTest.gtidBinlogPos(source), Duration.ofMinutes(1));
+                p.awaitCaughtUp(source.gtidBinlogPos(), Duration.ofMinutes(1));
             }
             List<String> expected = dumpHex(source);
             List<String> actual = dumpHex(target);

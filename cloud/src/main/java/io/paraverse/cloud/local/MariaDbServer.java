@@ -152,6 +152,17 @@ public final class MariaDbServer implements AutoCloseable {
         }
     }
 
+    /** The server's current GTID position ({@code @@gtid_binlog_pos}): what a replica must reach to be caught up. */
+    public String gtidBinlogPos() {
+        try (Connection c = connect(""); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("on MariaDB server " + name() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Kills the server process with SIGKILL (crash tests); the datadir stays until {@link #close()}. */
     public void kill() {
         Process p = process;

@@ -9,6 +9,7 @@ import io.paraverse.capture.BinlogCapture;
 import io.paraverse.capture.CaptureConfig;
 import io.paraverse.cloud.local.MariaDbOptions;
 import io.paraverse.cloud.local.MariaDbServer;
+import io.paraverse.daemon.WorkDirs;
 import io.paraverse.daemon.pipeline.GtidPosition;
 import io.paraverse.daemon.pipeline.JournalSink;
 import io.paraverse.daemon.verify.TableComparison;
@@ -23,11 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +61,7 @@ public final class CatchupBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = json ? System.err : System.out;
-        Path work = Files.createTempDirectory("paraverse-bench-");
+        Path work = WorkDirs.create("paraverse-bench-");
         String flush = relaxed ? "2" : "1";
         SysbenchWorkload sysbench = new SysbenchWorkload("sbtest", tables, tableRows);
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -76,13 +74,13 @@ public final class CatchupBench implements Callable<Integer> {
             source.shutdown();
             copy(source.datadir(), base);
             source.restart();
-            String p0 = gtid(source);
+            String p0 = source.gtidBinlogPos();
             NativeReplicaRun.BinlogPos b0 = NativeReplicaRun.masterStatus(source);
             out.printf("building a backlog of %,d row changes with %d writers (sysbench oltp_write_only mix) ...%n", events, writers);
             long backlogStart = System.nanoTime();
             long written = backlog(source, sysbench);
             double backlogSecs = (System.nanoTime() - backlogStart) / 1e9;
-            String p1 = gtid(source);
+            String p1 = source.gtidBinlogPos();
             NativeReplicaRun.BinlogPos b1 = NativeReplicaRun.masterStatus(source);
             out.printf("backlog: %,d row changes in %.1f s (source wrote %,.0f rows/s)%n", written, backlogSecs, written / backlogSecs);
             figures.put("events", written);
@@ -145,7 +143,7 @@ public final class CatchupBench implements Callable<Integer> {
             }
             return allEqual ? 0 : 1;
         } finally {
-            deleteTree(work);
+            WorkDirs.delete(work);
         }
     }
 
@@ -240,12 +238,6 @@ public final class CatchupBench implements Callable<Integer> {
         }
     }
 
-    private static String gtid(MariaDbServer s) throws Exception {
-        try (Connection c = s.connect(""); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 
     private static void copy(Path from, Path to) throws Exception {
         Process p = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
@@ -254,13 +246,6 @@ public final class CatchupBench implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path root) throws java.io.IOException {
-        if (Files.exists(root)) {
-            try (var paths = Files.walk(root)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
 
     private static String fmt(double v) { return String.format("%.2f", v); }
     private static String fmt0(double v) { return String.format("%,.0f", v); }

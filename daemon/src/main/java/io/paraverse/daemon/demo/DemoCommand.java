@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.paraverse.cloud.local.MariaDbOptions;
 import io.paraverse.cloud.local.MariaDbServer;
+import io.paraverse.daemon.WorkDirs;
 import io.paraverse.daemon.pipeline.Endpoint;
 import io.paraverse.daemon.pipeline.Pipeline;
 import io.paraverse.daemon.pipeline.PipelineConfig;
@@ -14,12 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintStream out = json ? System.err : System.out;
         Map<String, Object> summary = new LinkedHashMap<>();
         boolean verified = false;
-        Path work = Files.createTempDirectory("paraverse-demo-");
+        Path work = WorkDirs.create("paraverse-demo-");
         long t0 = System.nanoTime();
         out.println("Paraverse demo: a shop application writes to a source MariaDB; Paraverse captures its binlog into a");
         out.println("journal and applies every row change to a target MariaDB, then proves both hold the same data.");
@@ -68,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (MariaDbServer s : servers) {
                 s.execute(shop.ddl().toArray(String[]::new));
             }
-            String start = gtidPos(source);
+            String start = source.gtidBinlogPos();
             PipelineConfig cfg = PipelineConfig.builder().name("demo")
                     .source(new Endpoint("127.0.0.1", source.port(), "root", source.password()))
                     .target(new Endpoint("127.0.0.1", target.port(), "root", target.password()))
@@ -80,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
                 long writeStart = System.nanoTime();
                 runWorkload(source, shop, written, pipeline, out);
                 double writeSecs = secs(writeStart);
-                String end = gtidPos(source);
+                String end = source.gtidBinlogPos();
                 out.println("5. workload stopped; waiting for the target to apply the last changes ...");
                 long drainStart = System.nanoTime();
                 pipeline.awaitCaughtUp(end, Duration.ofMinutes(5));
@@ -113,7 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             if (!keep) {
-                deleteTree(work);
+                WorkDirs.delete(work);
             }
         }
         summary.put("verified", verified);
@@ -165,12 +162,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String gtidPos(MariaDbServer s) throws SQLException {
-        try (Connection c = s.connect(""); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 
     private static double secs(long since) {
         return (System.nanoTime() - since) / 1e9;
@@ -180,11 +171,4 @@ public final class DemoCommand implements Callable<Integer> {
         return Math.round(v * 100) / 100.0;
     }
 
-    private static void deleteTree(Path root) throws java.io.IOException {
-        if (Files.exists(root)) {
-            try (var paths = Files.walk(root)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
 }

@@ -28,6 +28,8 @@ final class CheckpointStore {
     private final String table;
     private final String selectSql;
     private final String updateSql;
+    /** {@link #ensure} ran (per applier, not per run: DDL once is enough); read from any thread. */
+    private volatile boolean ensured;
 
     CheckpointStore(String schema, String pipeline) {
         this.pipeline = pipeline;
@@ -71,6 +73,14 @@ final class CheckpointStore {
             if (!auto) {
                 c.setAutoCommit(false);
             }
+        }
+    }
+
+    /** {@link #ensure}, unless it already ran for this store. */
+    void ensureOnce(Connection c) throws SQLException {
+        if (!ensured) {
+            ensure(c);
+            ensured = true;
         }
     }
 

@@ -1,7 +1,5 @@
 package io.paraverse.applier;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.paraverse.cloud.local.MariaDbServer;
 import io.paraverse.translator.AbstractTranslator;
 import io.paraverse.translator.Column;
 import io.paraverse.translator.IdentityTranslator;
@@ -11,8 +9,6 @@ import io.paraverse.translator.TableDef;
 import io.paraverse.translator.TargetOp;
 import io.paraverse.translator.TargetTable;
 import io.paraverse.translator.TranslationContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * must leave the target equal to a simple model of the source: for a table whose only unique index is its primary
  * key (compacted) and for one with a secondary UNIQUE key whose values move between rows (kept in source order).
  */
-class CompactionPropertyTest {
+class CompactionPropertyTest extends SharedTargetTest {
     static final String DB = "t_compact";
     static final TableDef PK_ONLY = new TableDef(DB, "pk_only", List.of(Column.of("id", SqlType.INT),
             Column.of("v", SqlType.INT), Column.of("s", SqlType.VARCHAR)), List.of("id"));
@@ -39,19 +35,8 @@ class CompactionPropertyTest {
     static final int KEYS = 8;
     static final int EMAILS = 10;
 
-    static MariaDbServer server;
-    static HikariDataSource ds;
 
-    @BeforeAll
-    static void start() {
-        server = TestTarget.server();
-        ds = TestTarget.dataSource(server);
-    }
 
-    @AfterAll
-    static void close() {
-        ds.close();
-    }
 
     static void recreate() {
         TestTarget.recreate(server, DB,

@@ -1,14 +1,10 @@
 package io.paraverse.applier;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.paraverse.cloud.local.MariaDbServer;
 import io.paraverse.translator.Column;
 import io.paraverse.translator.IdentityTranslator;
 import io.paraverse.translator.SqlType;
 import io.paraverse.translator.TableDef;
 import io.paraverse.translator.TranslationContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,20 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class IdentityApplyTest {
-    static MariaDbServer server;
-    static HikariDataSource ds;
+class IdentityApplyTest extends SharedTargetTest {
 
-    @BeforeAll
-    static void start() {
-        server = TestTarget.server();
-        ds = TestTarget.dataSource(server);
-    }
 
-    @AfterAll
-    static void close() {
-        ds.close();
-    }
 
     static final String DB = "t_identity";
     static final TableDef ITEMS = new TableDef(DB, "items", List.of(Column.of("id", SqlType.BIGINT),

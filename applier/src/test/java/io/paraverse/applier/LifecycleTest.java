@@ -1,14 +1,10 @@
 package io.paraverse.applier;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.paraverse.cloud.local.MariaDbServer;
 import io.paraverse.translator.Column;
 import io.paraverse.translator.IdentityTranslator;
 import io.paraverse.translator.SqlType;
 import io.paraverse.translator.TableDef;
 import io.paraverse.translator.TranslationContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,25 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The apply loop against a live journal: idle flushes, stop, listeners, stats, and a second writer. */
-class LifecycleTest {
+class LifecycleTest extends SharedTargetTest {
     static final String DB = "t_life";
     static final TableDef ITEMS = new TableDef(DB, "items", List.of(Column.of("id", SqlType.BIGINT),
             Column.of("name", SqlType.VARCHAR)), List.of("id"));
 
-    static MariaDbServer server;
-    static HikariDataSource ds;
     static int pipelines;
 
-    @BeforeAll
-    static void start() {
-        server = TestTarget.server();
-        ds = TestTarget.dataSource(server);
-    }
 
-    @AfterAll
-    static void close() {
-        ds.close();
-    }
 
     @BeforeEach
     void tables() {

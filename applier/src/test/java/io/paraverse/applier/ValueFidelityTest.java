@@ -1,14 +1,10 @@
 package io.paraverse.applier;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.paraverse.cloud.local.MariaDbServer;
 import io.paraverse.translator.Column;
 import io.paraverse.translator.IdentityTranslator;
 import io.paraverse.translator.SqlType;
 import io.paraverse.translator.TableDef;
 import io.paraverse.translator.TranslationContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -34,21 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every Java value type of the change model, at its edges, is stored exactly: read back and compared. */
-class ValueFidelityTest {
+class ValueFidelityTest extends SharedTargetTest {
     static final String DB = "t_values";
-    static MariaDbServer server;
-    static HikariDataSource ds;
 
-    @BeforeAll
-    static void start() {
-        server = TestTarget.server();
-        ds = TestTarget.dataSource(server);
-    }
 
-    @AfterAll
-    static void close() {
-        ds.close();
-    }
 
     static final List<Column> COLUMNS = List.of(
             Column.of("id", SqlType.BIGINT),

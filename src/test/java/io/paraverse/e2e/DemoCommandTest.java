@@ -51,4 +51,26 @@ class DemoCommandTest {
         assertEquals(2, exit);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--seconds"), err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aFailingCommandSaysWhatIsWrongInOneLineWithoutSecretsAndExitsOne() throws Exception {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            // nothing listens on port 9 of loopback: the source preflight must fail clearly
+            exit = Main.commandLine().execute("replicate", "--name", "x", "--source", "127.0.0.1:9", "--source-user", "u",
+                    "--source-password-env", "PATH", "--target", "127.0.0.1:9", "--target-user", "u",
+                    "--journal", java.nio.file.Files.createTempDirectory("pv-journal").toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, text);
+        assertTrue(text.contains("paraverse replicate: "), text);
+        assertTrue(text.contains("127.0.0.1:9"), text);
+        assertFalse(text.contains(System.getenv("PATH")), "the password (here: $PATH) leaked: " + text);
+        assertFalse(text.contains("\tat "), "no stack trace by default: " + text);
+    }
 }

@@ -28,7 +28,23 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::reportFailure);
+    }
+
+    /** A failed command prints what went wrong in one line (the cause chain), the stack only at DEBUG. */
+    private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        StringBuilder msg = new StringBuilder("paraverse ").append(cmd.getCommandName()).append(": ").append(e.getMessage());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !msg.toString().contains(c.getMessage())) {
+                msg.append(": ").append(c.getMessage());
+            }
+        }
+        cmd.getErr().println(msg);
+        if ("DEBUG".equalsIgnoreCase(System.getenv("PARAVERSE_LOG_LEVEL"))) {
+            e.printStackTrace(cmd.getErr());
+        }
+        return 1;
     }
 
     @Override

@@ -18,6 +18,19 @@ public final class WorkDirs {
         }
     }
 
+    /** A work directory that is also removed if the JVM is stopped (Ctrl-C, SIGTERM) before the command ends. */
+    public static Path createRemovedOnExit(String prefix) {
+        Path dir = create(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                delete(dir);
+            } catch (UncheckedIOException e) {
+                // best effort at exit
+            }
+        }, "remove-" + dir.getFileName()));
+        return dir;
+    }
+
     public static void delete(Path root) {
         if (!Files.exists(root)) {
             return;

@@ -61,7 +61,7 @@ public final class CatchupBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = json ? System.err : System.out;
-        Path work = WorkDirs.create("paraverse-bench-");
+        Path work = WorkDirs.createRemovedOnExit("paraverse-bench-");
         String flush = relaxed ? "2" : "1";
         SysbenchWorkload sysbench = new SysbenchWorkload("sbtest", tables, tableRows);
         Map<String, Object> figures = new LinkedHashMap<>();

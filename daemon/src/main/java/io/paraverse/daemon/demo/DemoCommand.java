@@ -49,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintStream out = json ? System.err : System.out;
         Map<String, Object> summary = new LinkedHashMap<>();
         boolean verified = false;
-        Path work = WorkDirs.create("paraverse-demo-");
+        Path work = keep ? WorkDirs.create("paraverse-demo-") : WorkDirs.createRemovedOnExit("paraverse-demo-");
         long t0 = System.nanoTime();
         out.println("Paraverse demo: a shop application writes to a source MariaDB; Paraverse captures its binlog into a");
         out.println("journal and applies every row change to a target MariaDB, then proves both hold the same data.");

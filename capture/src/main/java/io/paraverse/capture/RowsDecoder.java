@@ -223,7 +223,8 @@ final class RowsDecoder {
                 int micros = fraction(fsp);
                 return timestamp(secs, micros, fsp);
             }
-            case CHAR_TEXT: {
+            case CHAR_TEXT:
+            case VARCHAR_TEXT: { // both carry a 1- or 2-byte length by declared size
                 int len = t.p1[i] > 255 ? le16() : u8();
                 String s = t.text[i].decode(b, pos, len);
                 pos += len;
@@ -238,12 +239,6 @@ final class RowsDecoder {
                 }
                 pos += len;
                 return v;
-            }
-            case VARCHAR_TEXT: {
-                int len = t.p1[i] > 255 ? le16() : u8();
-                String s = t.text[i].decode(b, pos, len);
-                pos += len;
-                return s;
             }
             case VARBINARY: {
                 int len = t.p1[i] > 255 ? le16() : u8();

@@ -1,0 +1,13 @@
+package io.paraverse.clone;
+
+/**
+ * Where the clone's snapshot sits in the source binlog: every transaction committed before (file, position) is in
+ * the copied data, none after. {@code gtidPosition} is the same point as a MariaDB GTID position
+ * ({@code BINLOG_GTID_POS(file, pos)}): start capturing there.
+ */
+public record ClonePoint(String binlogFile, long binlogPos, String gtidPosition) {
+    @Override
+    public String toString() {
+        return binlogFile + ":" + binlogPos + " (gtid " + gtidPosition + ")";
+    }
+}

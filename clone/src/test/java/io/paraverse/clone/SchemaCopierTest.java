@@ -1,0 +1,142 @@
+package io.paraverse.clone;
+
+import io.paraverse.cloud.local.MariaDbOptions;
+import io.paraverse.cloud.local.MariaDbServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SchemaCopierTest {
+    private static MariaDbServer source;
+    private static MariaDbServer target;
+
+    @BeforeAll
+    static void servers() {
+        List<MariaDbServer> s = MariaDbServer.startAll(MariaDbOptions.source("sc-src"), MariaDbOptions.target("sc-tgt"));
+        source = s.get(0);
+        target = s.get(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (source != null) source.close();
+        if (target != null) target.close();
+    }
+
+    static String showCreate(MariaDbServer s, String table) throws SQLException {
+        try (Connection c = s.connect(""); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + table)) {
+            rs.next();
+            return rs.getString(2);
+        }
+    }
+
+    static String query(MariaDbServer s, String sql) throws SQLException {
+        try (Connection c = s.connect(""); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    @Test
+    void copiesDatabasesAndTablesExactlyAndListsSkippedObjects() throws Exception {
+        source.execute("CREATE DATABASE fid CHARACTER SET latin1 COLLATE latin1_german1_ci",
+                "CREATE TABLE fid.customers (id INT UNSIGNED NOT NULL AUTO_INCREMENT, email VARCHAR(120) CHARACTER SET utf8mb4"
+                        + " COLLATE utf8mb4_unicode_ci NOT NULL, name VARCHAR(80) NOT NULL, bio TEXT CHARACTER SET utf8mb4"
+                        + " COLLATE utf8mb4_bin, created DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), PRIMARY KEY (id),"
+                        + " UNIQUE KEY uq_email (email), KEY ix_name_created (name(20), created DESC), FULLTEXT KEY ft_bio (bio))"
+                        + " ENGINE=InnoDB AUTO_INCREMENT=1234 DEFAULT CHARSET=latin1 COLLATE=latin1_german1_ci COMMENT='people'",
+                "CREATE TABLE fid.orders (customer INT UNSIGNED NOT NULL, seq SMALLINT NOT NULL, total DECIMAL(12,2) NOT NULL,"
+                        + " total2 DECIMAL(13,2) AS (total * 2) VIRTUAL, PRIMARY KEY (customer, seq),"
+                        + " CONSTRAINT fk_cust FOREIGN KEY (customer) REFERENCES customers (id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+                "CREATE VIEW fid.big_orders AS SELECT * FROM fid.orders WHERE total > 100",
+                "CREATE TRIGGER fid.orders_bi BEFORE INSERT ON fid.orders FOR EACH ROW SET NEW.total = NEW.total",
+                "CREATE PROCEDURE fid.noop() BEGIN END",
+                "CREATE EVENT fid.nightly ON SCHEDULE EVERY 1 DAY DISABLE DO SELECT 1");
+        SchemaCopier.Result r;
+        try (Connection s = source.connect(""); Connection t = target.connect("")) {
+            r = SchemaCopier.copy(s, t, SchemaCopier.Options.of("fid.*"));
+        }
+        assertEquals(List.of(new TableRef("fid", "customers"), new TableRef("fid", "orders")), r.tables());
+        assertTrue(r.skipped().contains("skipped: view fid.big_orders"), r.skipped().toString());
+        assertTrue(r.skipped().contains("skipped: trigger fid.orders_bi"), r.skipped().toString());
+        assertTrue(r.skipped().contains("skipped: procedure fid.noop"), r.skipped().toString());
+        assertTrue(r.skipped().contains("skipped: event fid.nightly"), r.skipped().toString());
+        assertEquals(4, r.skipped().size(), r.skipped().toString());
+        for (String table : List.of("fid.customers", "fid.orders")) {
+            assertEquals(showCreate(source, table), showCreate(target, table), table);
+        }
+        assertTrue(showCreate(target, "fid.customers").contains("AUTO_INCREMENT=1234"));
+        String cs = "SELECT CONCAT(DEFAULT_CHARACTER_SET_NAME, '/', DEFAULT_COLLATION_NAME) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='fid'";
+        assertEquals("latin1/latin1_german1_ci", query(target, cs));
+        assertNull(query(target, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA='fid' AND TABLE_TYPE='VIEW'"));
+    }
+
+    @Test
+    void singleTablePatternCopiesOnlyThatTable() throws Exception {
+        source.execute("CREATE DATABASE one", "CREATE TABLE one.a (id INT PRIMARY KEY)", "CREATE TABLE one.b (id INT PRIMARY KEY)",
+                "CREATE TRIGGER one.b_bi BEFORE INSERT ON one.b FOR EACH ROW SET NEW.id = NEW.id");
+        try (Connection s = source.connect(""); Connection t = target.connect("")) {
+            SchemaCopier.Result r = SchemaCopier.copy(s, t, SchemaCopier.Options.of("one.a"));
+            assertEquals(List.of(new TableRef("one", "a")), r.tables());
+            assertEquals(List.of(), r.skipped());
+        }
+        assertEquals("a", query(target, "SELECT GROUP_CONCAT(TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA='one'"));
+    }
+
+    @Test
+    void refusesTableWithoutPrimaryKeyUnlessAllowed() throws Exception {
+        source.execute("CREATE DATABASE nopk", "CREATE TABLE nopk.ok (id INT PRIMARY KEY)", "CREATE TABLE nopk.heap (x INT, KEY (x))");
+        try (Connection s = source.connect(""); Connection t = target.connect("")) {
+            CloneException e = assertThrows(CloneException.class, () -> SchemaCopier.copy(s, t, SchemaCopier.Options.of("nopk")));
+            assertTrue(e.getMessage().contains("nopk.heap has no primary key"), e.getMessage());
+            assertNull(query(target, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='nopk'"),
+                    "nothing is created when refusing");
+            SchemaCopier.Result r = SchemaCopier.copy(s, t, SchemaCopier.Options.of("nopk").withAllowNoPrimaryKey(true));
+            assertEquals(2, r.tables().size());
+        }
+    }
+
+    @Test
+    void refusesNonInnoDbTableUnlessAllowed() throws Exception {
+        source.execute("CREATE DATABASE myi", "CREATE TABLE myi.legacy (id INT PRIMARY KEY) ENGINE=MyISAM");
+        try (Connection s = source.connect(""); Connection t = target.connect("")) {
+            CloneException e = assertThrows(CloneException.class, () -> SchemaCopier.copy(s, t, SchemaCopier.Options.of("myi.*")));
+            assertTrue(e.getMessage().contains("myi.legacy uses engine MyISAM, not InnoDB"), e.getMessage());
+            SchemaCopier.copy(s, t, SchemaCopier.Options.of("myi.*").withAllowNonInnoDb(true));
+        }
+        assertEquals(showCreate(source, "myi.legacy"), showCreate(target, "myi.legacy"));
+    }
+
+    @Test
+    void refusesNonEmptyTargetSchemaUnlessOverwrite() throws Exception {
+        source.execute("CREATE DATABASE ow", "CREATE TABLE ow.t (id INT PRIMARY KEY, v VARCHAR(10))");
+        target.execute("CREATE DATABASE ow", "CREATE TABLE ow.t (id INT PRIMARY KEY)", "INSERT INTO ow.t VALUES (1)");
+        try (Connection s = source.connect(""); Connection t = target.connect("")) {
+            CloneException e = assertThrows(CloneException.class, () -> SchemaCopier.copy(s, t, SchemaCopier.Options.of("ow")));
+            assertTrue(e.getMessage().contains("target schema ow is not empty") && e.getMessage().contains("ow.t"), e.getMessage());
+            SchemaCopier.copy(s, t, SchemaCopier.Options.of("ow").withOverwrite(true));
+        }
+        assertEquals(showCreate(source, "ow.t"), showCreate(target, "ow.t"));
+        assertEquals("0", query(target, "SELECT COUNT(*) FROM ow.t"));
+    }
+
+    @Test
+    void refusesMissingSchemaOrTableAndBadPatterns() throws Exception {
+        try (Connection s = source.connect(""); Connection t = target.connect("")) {
+            CloneException e = assertThrows(CloneException.class, () -> SchemaCopier.copy(s, t, SchemaCopier.Options.of("nosuch")));
+            assertTrue(e.getMessage().contains("nosuch"), e.getMessage());
+            source.execute("CREATE DATABASE IF NOT EXISTS present");
+            e = assertThrows(CloneException.class, () -> SchemaCopier.copy(s, t, SchemaCopier.Options.of("present.missing")));
+            assertTrue(e.getMessage().contains("present.missing"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> SchemaCopier.copy(s, t, SchemaCopier.Options.of("*.*")));
+        }
+    }
+}

@@ -14,8 +14,9 @@ import java.util.concurrent.CountDownLatch;
 
 /** Streams row changes from a source to a target continuously, until stopped (SIGTERM / Ctrl-C). */
 @Command(name = "replicate", mixinStandardHelpOptions = true,
-        description = {"Capture the source's binlog into a journal and apply it to the target with identity translation,",
-                "until stopped. Safe to kill at any moment: a restart resumes with nothing lost or applied twice."})
+        description = {"Stream the source's row changes into the target until stopped; safe to kill at any moment.",
+                "Captures the binlog into a journal and applies it with identity translation; a restart resumes",
+                "with nothing lost or applied twice."})
 public final class ReplicateCommand implements Callable<Integer> {
 
     @Option(names = "--name", required = true, description = "pipeline name (the target's checkpoint row)")

@@ -1,7 +1,7 @@
 package io.paraverse.e2e;
 
-import io.paraverse.cloud.local.MariaDbOptions;
 import io.paraverse.cloud.local.MariaDbServer;
+import io.paraverse.cloud.local.SourceAndTarget;
 import io.paraverse.daemon.pipeline.Endpoint;
 import io.paraverse.daemon.pipeline.Pipeline;
 import io.paraverse.daemon.pipeline.PipelineConfig;
@@ -41,17 +41,18 @@ class KillNineConvergenceTest {
     @TempDir
     Path work;
 
+    private static SourceAndTarget servers;
+
     @BeforeAll
     static void servers() {
-        List<MariaDbServer> s = MariaDbServer.startAll(MariaDbOptions.source("kill-src"), MariaDbOptions.target("kill-tgt"));
-        source = s.get(0);
-        target = s.get(1);
+        servers = SourceAndTarget.start("kill");
+        source = servers.source();
+        target = servers.target();
     }
 
     @AfterAll
     static void stop() {
-        if (source != null) source.close();
-        if (target != null) target.close();
+        if (servers != null) servers.close();
     }
 
     @Test

@@ -4,8 +4,8 @@ import io.paraverse.clone.CloneEndpoint;
 import io.paraverse.clone.CloneResult;
 import io.paraverse.clone.SnapshotClone;
 import io.paraverse.clone.TableRef;
-import io.paraverse.cloud.local.MariaDbOptions;
 import io.paraverse.cloud.local.MariaDbServer;
+import io.paraverse.cloud.local.SourceAndTarget;
 import io.paraverse.daemon.pipeline.Endpoint;
 import io.paraverse.daemon.pipeline.Pipeline;
 import io.paraverse.daemon.pipeline.PipelineConfig;
@@ -39,17 +39,18 @@ class SnapshotCloneTest {
     @TempDir
     Path work;
 
+    private static SourceAndTarget servers;
+
     @BeforeAll
     static void servers() {
-        List<MariaDbServer> s = MariaDbServer.startAll(MariaDbOptions.source("clone-src"), MariaDbOptions.target("clone-tgt"));
-        source = s.get(0);
-        target = s.get(1);
+        servers = SourceAndTarget.start("clone");
+        source = servers.source();
+        target = servers.target();
     }
 
     @AfterAll
     static void stop() {
-        if (source != null) source.close();
-        if (target != null) target.close();
+        if (servers != null) servers.close();
     }
 
     @Test

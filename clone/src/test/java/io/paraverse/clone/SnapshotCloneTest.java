@@ -1,7 +1,7 @@
 package io.paraverse.clone;
 
-import io.paraverse.cloud.local.MariaDbOptions;
 import io.paraverse.cloud.local.MariaDbServer;
+import io.paraverse.cloud.local.SourceAndTarget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,17 +26,18 @@ class SnapshotCloneTest {
     private static MariaDbServer source;
     private static MariaDbServer target;
 
+    private static SourceAndTarget servers;
+
     @BeforeAll
     static void servers() {
-        List<MariaDbServer> s = MariaDbServer.startAll(MariaDbOptions.source("snap-src"), MariaDbOptions.target("snap-tgt"));
-        source = s.get(0);
-        target = s.get(1);
+        servers = SourceAndTarget.start("snap");
+        source = servers.source();
+        target = servers.target();
     }
 
     @AfterAll
     static void stop() {
-        if (source != null) source.close();
-        if (target != null) target.close();
+        if (servers != null) servers.close();
     }
 
     static CloneEndpoint endpoint(MariaDbServer s) {

@@ -10,18 +10,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -45,22 +41,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>The position is mapped to a GTID position with {@code BINLOG_GTID_POS(file, pos)}: the {@link ClonePoint}.</li>
  * <li>Each table is read in primary-key order by keyset pagination ({@link Options#chunkRows} rows a query), tables
  * shared between the readers (largest first), and each chunk is written by a pool of writers as multi-row INSERTs
- * (at most {@link #MAX_STATEMENT_BYTES} a statement) on a HikariCP pool with foreign and unique checks off, UTC time
+ * (at most {@link RowWriter#MAX_STATEMENT_BYTES} a statement) on a HikariCP pool with foreign and unique checks off, UTC time
  * zone and {@code NO_AUTO_VALUE_ON_ZERO}. At most two chunks per reader are in flight: memory is bounded.</li>
  * </ol>
- * Values round-trip exactly: both sessions at {@code time_zone='+00:00'}; temporal columns read as their text
- * ({@code CAST(col AS CHAR)}), binary/blob/geometry columns as bytes, BIT as a number, the rest as strings.
- * Generated columns are not copied (the target computes them).
+ * Values round-trip exactly as {@link TableCopyPlan} describes; generated columns are not copied.
  */
 public final class SnapshotClone {
     private static final Logger log = LoggerFactory.getLogger(SnapshotClone.class);
-    static final long MAX_STATEMENT_BYTES = 4L << 20;
     private static final int IN_FLIGHT_CHUNKS_PER_READER = 2;
     static final String TARGET_SESSION = "SET SESSION foreign_key_checks=0, SESSION unique_checks=0,"
             + " SESSION sql_mode='NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', SESSION time_zone='+00:00'";
-    private static final Set<String> BYTES = Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob",
-            "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon", "geometrycollection");
-    private static final Set<String> TEMPORAL = Set.of("date", "datetime", "timestamp", "time", "year");
 
     /** Clone options; immutable, use the {@code with...} methods. */
     public record Options(SchemaCopier.Options schema, int readers, int writers, int chunkRows, int snapshotAttempts,
@@ -92,29 +82,6 @@ public final class SnapshotClone {
         public Options withProgress(CloneProgress v) { return new Options(schema, readers, writers, chunkRows, snapshotAttempts, progressInterval, v); }
     }
 
-    private enum Kind { STRING, BYTES, TEMPORAL, BIT }
-
-    private record Column(String name, Kind kind) { }
-
-    private record TablePlan(TableRef table, List<Column> columns, List<String> primaryKey, long estimatedRows) {
-        String selectList() {
-            List<String> out = new ArrayList<>();
-            for (Column c : columns) {
-                String q = TableRef.quote(c.name());
-                out.add(switch (c.kind()) {
-                    case TEMPORAL -> "CAST(" + q + " AS CHAR)";
-                    case BIT -> "CAST(" + q + " AS UNSIGNED)";
-                    default -> q;
-                });
-            }
-            return String.join(",", out);
-        }
-
-        String columnList() {
-            return String.join(",", columns.stream().map(c -> TableRef.quote(c.name())).toList());
-        }
-    }
-
     private final CloneEndpoint source;
     private final CloneEndpoint target;
     private final Options options;
@@ -141,11 +108,11 @@ public final class SnapshotClone {
 
     private CloneResult run() throws SQLException, InterruptedException {
         SchemaCopier.Result schema;
-        List<TablePlan> plans = new ArrayList<>();
+        List<TableCopyPlan> plans = new ArrayList<>();
         try (Connection s = source.connect(); Connection t = target.connect()) {
             schema = SchemaCopier.copy(s, t, options.schema());
             for (TableRef ref : schema.tables()) {
-                plans.add(plan(s, ref));
+                plans.add(TableCopyPlan.of(s, ref));
             }
         }
         int readers = Math.max(1, Math.min(options.readers(), plans.size()));
@@ -257,43 +224,10 @@ public final class SnapshotClone {
         }
     }
 
-    private static TablePlan plan(Connection c, TableRef t) throws SQLException {
-        List<Column> cols = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE, IS_GENERATED, EXTRA FROM information_schema.COLUMNS"
-                + " WHERE TABLE_SCHEMA=? AND TABLE_NAME=? ORDER BY ORDINAL_POSITION")) {
-            ps.setString(1, t.schema());
-            ps.setString(2, t.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String extra = rs.getString(4) == null ? "" : rs.getString(4).toUpperCase(Locale.ROOT);
-                    if ("ALWAYS".equalsIgnoreCase(rs.getString(3)) || extra.contains("GENERATED") || extra.contains("PERSISTENT")
-                            || extra.contains("VIRTUAL")) {
-                        continue;
-                    }
-                    String type = rs.getString(2).toLowerCase(Locale.ROOT);
-                    Kind kind = BYTES.contains(type) ? Kind.BYTES : TEMPORAL.contains(type) ? Kind.TEMPORAL
-                            : type.equals("bit") ? Kind.BIT : Kind.STRING;
-                    cols.add(new Column(rs.getString(1), kind));
-                }
-            }
-        }
-        long estimate = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA=? AND TABLE_NAME=?")) {
-            ps.setString(1, t.schema());
-            ps.setString(2, t.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    estimate = rs.getLong(1);
-                }
-            }
-        }
-        return new TablePlan(t, cols, SchemaCopier.primaryKey(c, t), estimate);
-    }
-
-    private Map<TableRef, Long> copyAll(List<Connection> readers, List<TablePlan> plans) throws InterruptedException, SQLException {
-        List<TablePlan> sorted = new ArrayList<>(plans);
-        sorted.sort(Comparator.comparingLong(TablePlan::estimatedRows).reversed());
-        ConcurrentLinkedQueue<TablePlan> queue = new ConcurrentLinkedQueue<>(sorted);
+    private Map<TableRef, Long> copyAll(List<Connection> readers, List<TableCopyPlan> plans) throws InterruptedException, SQLException {
+        List<TableCopyPlan> sorted = new ArrayList<>(plans);
+        sorted.sort(Comparator.comparingLong(TableCopyPlan::estimatedRows).reversed());
+        ConcurrentLinkedQueue<TableCopyPlan> queue = new ConcurrentLinkedQueue<>(sorted);
         Map<TableRef, Long> rows = new ConcurrentHashMap<>();
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(target.jdbcUrl());
@@ -313,7 +247,7 @@ public final class SnapshotClone {
             List<Future<?>> futures = new ArrayList<>();
             for (Connection reader : readers) {
                 futures.add(readerPool.submit(() -> {
-                    TablePlan p;
+                    TableCopyPlan p;
                     while (failure.get() == null && (p = queue.poll()) != null) {
                         try {
                             rows.put(p.table(), copyTable(reader, p, pool, writers));
@@ -349,14 +283,14 @@ public final class SnapshotClone {
         return rows;
     }
 
-    private long copyTable(Connection reader, TablePlan p, HikariDataSource pool, ExecutorService writers) throws Exception {
+    private long copyTable(Connection reader, TableCopyPlan p, HikariDataSource pool, ExecutorService writers) throws Exception {
         log.info("copying {} (~{} rows, {})", p.table(), p.estimatedRows(),
                 p.primaryKey().isEmpty() ? "no primary key: one streamed scan" : "by primary key " + p.primaryKey());
         AtomicLong copied = new AtomicLong();
         active.put(p.table(), new AtomicLong[] {copied, new AtomicLong(p.estimatedRows())});
         Semaphore inFlight = new Semaphore(IN_FLIGHT_CHUNKS_PER_READER);
         List<Future<?>> pending = new ArrayList<>();
-        String insertHead = "INSERT INTO " + p.table().quoted() + " (" + p.columnList() + ") VALUES ";
+        RowWriter writer = new RowWriter(p, false);
         try {
             ChunkSink sink = chunk -> {
                 inFlight.acquire();
@@ -367,7 +301,9 @@ public final class SnapshotClone {
                 pending.removeIf(Future::isDone);
                 pending.add(writers.submit(() -> {
                     try {
-                        writeChunk(pool, insertHead, p, chunk);
+                        try (Connection c = pool.getConnection()) {
+                            writer.write(c, chunk);
+                        }
                         long n = copied.addAndGet(chunk.size());
                         options.progress().progress(p.table(), n, p.estimatedRows());
                     } catch (Throwable e) {
@@ -399,70 +335,29 @@ public final class SnapshotClone {
         void accept(List<Object[]> chunk) throws Exception;
     }
 
-    private void readByKey(Connection reader, TablePlan p, ChunkSink sink) throws Exception {
-        List<String> pk = p.primaryKey();
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < p.columns().size(); i++) {
-            index.put(p.columns().get(i).name(), i);
-        }
-        int[] keyAt = new int[pk.size()];
-        for (int i = 0; i < pk.size(); i++) {
-            Integer at = index.get(pk.get(i));
-            if (at == null) {
-                throw new CloneException("table " + p.table() + ": primary-key column " + pk.get(i) + " is generated; not supported");
-            }
-            keyAt[i] = at;
-        }
-        String order = String.join(",", pk.stream().map(TableRef::quote).toList());
-        String head = "SELECT " + p.selectList() + " FROM " + p.table().quoted();
-        String tail = " ORDER BY " + order + " LIMIT " + options.chunkRows();
-        // (k1 > ?) OR (k1 = ? AND k2 > ?) OR ...: a range the optimizer uses on any MariaDB version
-        StringBuilder where = new StringBuilder(" WHERE ");
-        for (int i = 0; i < pk.size(); i++) {
-            where.append(i == 0 ? "(" : " OR (");
-            for (int j = 0; j < i; j++) {
-                where.append(TableRef.quote(pk.get(j))).append("=? AND ");
-            }
-            where.append(TableRef.quote(pk.get(i))).append(">?)");
-        }
+    private void readByKey(Connection reader, TableCopyPlan p, ChunkSink sink) throws Exception {
+        KeysetQuery query = new KeysetQuery(p, options.chunkRows(), "");
         Object[] last = null;
-        try (PreparedStatement firstQ = reader.prepareStatement(head + tail);
-             PreparedStatement nextQ = reader.prepareStatement(head + where + tail)) {
-            while (failure.get() == null) {
-                PreparedStatement q = last == null ? firstQ : nextQ;
-                if (last != null) {
-                    int param = 1;
-                    for (int i = 0; i < pk.size(); i++) {
-                        for (int j = 0; j <= i; j++) {
-                            q.setObject(param++, last[keyAt[j]]);
-                        }
-                    }
-                }
-                List<Object[]> chunk = new ArrayList<>(Math.min(options.chunkRows(), 1024));
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        chunk.add(readRow(rs, p.columns()));
-                    }
-                }
-                if (chunk.isEmpty()) {
-                    return;
-                }
-                last = chunk.get(chunk.size() - 1);
-                sink.accept(chunk);
-                if (chunk.size() < options.chunkRows()) {
-                    return;
-                }
+        while (failure.get() == null) {
+            List<Object[]> chunk = query.read(reader, last);
+            if (chunk.isEmpty()) {
+                return;
+            }
+            last = query.keyOf(chunk.get(chunk.size() - 1));
+            sink.accept(chunk);
+            if (chunk.size() < options.chunkRows()) {
+                return;
             }
         }
     }
 
-    private void readStreamed(Connection reader, TablePlan p, ChunkSink sink) throws Exception {
+    private void readStreamed(Connection reader, TableCopyPlan p, ChunkSink sink) throws Exception {
         try (Statement st = reader.createStatement()) {
             st.setFetchSize(Math.min(options.chunkRows(), 1000));
             try (ResultSet rs = st.executeQuery("SELECT " + p.selectList() + " FROM " + p.table().quoted())) {
                 List<Object[]> chunk = new ArrayList<>();
                 while (rs.next()) {
-                    chunk.add(readRow(rs, p.columns()));
+                    chunk.add(p.readRow(rs));
                     if (chunk.size() >= options.chunkRows()) {
                         sink.accept(chunk);
                         chunk = new ArrayList<>();
@@ -471,70 +366,6 @@ public final class SnapshotClone {
                 if (!chunk.isEmpty()) {
                     sink.accept(chunk);
                 }
-            }
-        }
-    }
-
-    private static Object[] readRow(ResultSet rs, List<Column> cols) throws SQLException {
-        Object[] row = new Object[cols.size()];
-        for (int i = 0; i < row.length; i++) {
-            row[i] = switch (cols.get(i).kind()) {
-                case BYTES -> rs.getBytes(i + 1);
-                case BIT -> rs.getBigDecimal(i + 1);
-                default -> rs.getString(i + 1);
-            };
-        }
-        return row;
-    }
-
-    private static long size(Object v) {
-        if (v == null) {
-            return 4;
-        }
-        if (v instanceof byte[] b) {
-            return 2L * b.length + 10;
-        }
-        return 2L * v.toString().length() + 4;
-    }
-
-    private static void writeChunk(HikariDataSource pool, String insertHead, TablePlan p, List<Object[]> chunk) throws SQLException {
-        int ncol = p.columns().size();
-        String tuple = "(" + String.join(",", Collections.nCopies(ncol, "?")) + ")";
-        try (Connection c = pool.getConnection()) {
-            int from = 0;
-            while (from < chunk.size()) {
-                int to = from;
-                long bytes = insertHead.length();
-                while (to < chunk.size()) {
-                    long rowBytes = ncol + 2;
-                    for (Object v : chunk.get(to)) {
-                        rowBytes += size(v);
-                    }
-                    if (to > from && bytes + rowBytes > MAX_STATEMENT_BYTES) {
-                        break;
-                    }
-                    bytes += rowBytes;
-                    to++;
-                }
-                String sql = insertHead + String.join(",", Collections.nCopies(to - from, tuple));
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int param = 1;
-                    for (int r = from; r < to; r++) {
-                        for (Object v : chunk.get(r)) {
-                            if (v == null) {
-                                ps.setNull(param++, Types.NULL);
-                            } else if (v instanceof byte[] b) {
-                                ps.setBytes(param++, b);
-                            } else if (v instanceof java.math.BigDecimal d) {
-                                ps.setBigDecimal(param++, d);
-                            } else {
-                                ps.setString(param++, (String) v);
-                            }
-                        }
-                    }
-                    ps.executeUpdate();
-                }
-                from = to;
             }
         }
     }

@@ -15,10 +15,15 @@ public record MariaDbBinaries(Path mariadbd, Path installDb) {
     public static final String ENV_BIN_DIR = "PARAVERSE_MARIADB_BIN";
 
     public static MariaDbBinaries locate() {
-        List<Path> dirs = new ArrayList<>();
         String env = System.getenv(ENV_BIN_DIR);
-        if (env != null && !env.isBlank()) {
-            dirs.add(Path.of(env)); // an explicit choice: look nowhere else
+        return locate(env != null && !env.isBlank() ? Path.of(env) : null);
+    }
+
+    /** Looks only in {@code binDir} if it is not null (an explicit choice), else where {@link #locate()} looks. */
+    public static MariaDbBinaries locate(Path binDir) {
+        List<Path> dirs = new ArrayList<>();
+        if (binDir != null) {
+            dirs.add(binDir);
         } else {
             addDefaultDirs(dirs);
         }
@@ -27,7 +32,8 @@ public record MariaDbBinaries(Path mariadbd, Path installDb) {
         if (server == null || install == null) {
             throw new IllegalStateException("MariaDB server programs not found (looked for "
                     + (server == null ? "mariadbd" : "") + (server == null && install == null ? " and " : "")
-                    + (install == null ? "mariadb-install-db" : "") + " in " + ENV_BIN_DIR + ", PATH and /usr/sbin)."
+                    + (install == null ? "mariadb-install-db" : "") + " in "
+                    + (binDir != null ? binDir : ENV_BIN_DIR + ", PATH and /usr/sbin") + ")."
                     + " Install them with: apt-get install -y mariadb-server   (or set " + ENV_BIN_DIR
                     + " to the directory that holds mariadbd and mariadb-install-db)");
         }

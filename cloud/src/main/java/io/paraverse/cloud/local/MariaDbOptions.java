@@ -17,6 +17,10 @@ public final class MariaDbOptions {
     private Path baseDir;
     private boolean keepData;
     private Path copyDatadirFrom;
+    private Path directory;
+    private boolean existingDirectory;
+    private Path binDir;
+    private String rootPassword;
     private final Map<String, String> serverOptions = new LinkedHashMap<>();
 
     private MariaDbOptions(String name) {
@@ -57,6 +61,32 @@ public final class MariaDbOptions {
      */
     public MariaDbOptions copyDatadirFrom(Path datadir) { this.copyDatadirFrom = datadir; return this; }
 
+    /**
+     * Put the server in exactly this directory (created if absent; it must not hold a datadir yet) instead of a new
+     * temporary one under {@link #baseDir(Path)}: for callers that persist where a server lives.
+     */
+    public MariaDbOptions directory(Path dir) {
+        this.directory = dir;
+        this.existingDirectory = false;
+        return this;
+    }
+
+    /**
+     * Start on the directory of an earlier, cleanly stopped or killed server (see {@link #keepData(boolean)}) as it
+     * is: the datadir is neither initialised nor copied and the binlog is not reset. A failed start never deletes it.
+     */
+    public MariaDbOptions restartIn(Path dir) {
+        this.directory = dir;
+        this.existingDirectory = true;
+        return this;
+    }
+
+    /** Directory holding mariadbd and mariadb-install-db (default: {@link MariaDbBinaries#locate()}). */
+    public MariaDbOptions binDir(Path dir) { this.binDir = dir; return this; }
+
+    /** Root password (default: a new random one); a restarted server needs the one it had. */
+    public MariaDbOptions rootPassword(String password) { this.rootPassword = password; return this; }
+
     /** A mariadbd option without the leading dashes, e.g. option("innodb-flush-log-at-trx-commit", "2"). */
     public MariaDbOptions option(String key, String value) { serverOptions.put(key, value); return this; }
 
@@ -66,6 +96,10 @@ public final class MariaDbOptions {
     public Path baseDir() { return baseDir; }
     public boolean keepData() { return keepData; }
     public Path copyDatadirFrom() { return copyDatadirFrom; }
+    public Path directory() { return directory; }
+    public boolean existingDirectory() { return existingDirectory; }
+    public Path binDir() { return binDir; }
+    String rootPassword() { return rootPassword; }
     public Map<String, String> serverOptions() { return Map.copyOf(serverOptions); }
     Map<String, String> orderedOptions() { return serverOptions; }
 }

@@ -57,30 +57,89 @@ public final class MariaDbServer implements AutoCloseable {
     private MariaDbServer(MariaDbOptions options, MariaDbBinaries binaries) throws IOException {
         this.options = options;
         this.binaries = binaries;
-        Path base = options.baseDir() != null ? options.baseDir() : Path.of(System.getProperty("java.io.tmpdir"));
-        Files.createDirectories(base);
-        this.dir = Files.createTempDirectory(base, "paraverse-" + options.name() + "-");
+        if (options.directory() != null) {
+            this.dir = options.directory();
+            prepareGivenDirectory();
+        } else {
+            Path base = options.baseDir() != null ? options.baseDir() : Path.of(System.getProperty("java.io.tmpdir"));
+            Files.createDirectories(base);
+            this.dir = Files.createTempDirectory(base, "paraverse-" + options.name() + "-");
+        }
         this.datadir = dir.resolve("data");
         this.serverId = options.serverId() > 0 ? options.serverId() : NEXT_SERVER_ID.getAndIncrement();
-        this.password = randomPassword();
+        this.password = options.rootPassword() != null ? options.rootPassword() : randomPassword();
     }
 
     /** Starts one server and waits until it accepts connections. */
     public static MariaDbServer start(MariaDbOptions options) {
         MariaDbServer s;
         try {
-            s = new MariaDbServer(options, MariaDbBinaries.locate());
+            s = new MariaDbServer(options, MariaDbBinaries.locate(options.binDir()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for MariaDB server " + options.name(), e);
         }
+        boolean existing = options.existingDirectory();
         try {
-            s.initialize();
+            if (!existing) {
+                s.initialize();
+            }
             s.launch();
-            s.resetBinlog();
+            if (!existing) {
+                s.resetBinlog();
+            }
             return s;
         } catch (RuntimeException | Error e) {
-            s.stopQuietly();
+            if (existing) {
+                s.shutdown(); // an earlier server's data: never delete it
+                RUNNING.remove(s);
+            } else {
+                s.stopQuietly();
+            }
             throw e;
+        }
+    }
+
+    private void prepareGivenDirectory() throws IOException {
+        Path data = dir.resolve("data");
+        if (options.existingDirectory()) {
+            if (!Files.isDirectory(data)) {
+                throw new IllegalArgumentException("no datadir to restart in " + dir + " (expected " + data + ")");
+            }
+            long pid = runningServerPid(dir);
+            if (pid > 0) {
+                throw new IllegalStateException("a mariadbd (pid " + pid + ") is still running on " + data);
+            }
+            return;
+        }
+        if (Files.exists(data)) {
+            throw new IllegalArgumentException(dir + " already holds a datadir; restart on it instead of creating one");
+        }
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+    }
+
+    /**
+     * The pid of a live mariadbd recorded in a server directory's pid file, or -1. Starting a second one on the same
+     * datadir would wait on InnoDB's file lock instead of failing.
+     */
+    public static long runningServerPid(Path serverDir) {
+        Path pidFile = serverDir.resolve("mysqld.pid");
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return -1;
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            boolean server = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .flatMap(h -> h.info().command())
+                    .map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld"))
+                    .orElse(false);
+            return server ? pid : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1; // a stale or torn pid file of a killed server
         }
     }
 
@@ -125,6 +184,8 @@ public final class MariaDbServer implements AutoCloseable {
     public String password() { return password; }
     public int serverId() { return serverId; }
     public Path datadir() { return datadir; }
+    /** The server's own directory: datadir, binlog, socket, logs. */
+    public Path directory() { return dir; }
     public Path socket() { return dir.resolve("mysqld.sock"); }
     public Path errorLog() { return dir.resolve("error.log"); }
     public boolean binlogEnabled() { return options.binlog(); }

@@ -13,6 +13,7 @@ import io.paraverse.journal.PrefetchingJournalReader;
 import io.paraverse.journal.SegmentJournal;
 import io.paraverse.translator.Commit;
 import io.paraverse.translator.IdentityTranslator;
+import io.paraverse.translator.SourcePosition;
 import io.paraverse.translator.TranslationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ public final class Pipeline implements AutoCloseable {
     private Thread applyThread;
     private final AtomicReference<Throwable> applyFailure = new AtomicReference<>();
     private volatile boolean running;
+    /** What the target holds before the applier's first commit: the configured start, if nothing was applied yet. */
+    private String targetStartGtid;
 
     private Pipeline(PipelineConfig config) {
         this.config = config;
@@ -89,6 +92,7 @@ public final class Pipeline implements AutoCloseable {
         applier = new Applier(targetPool, new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()), options);
         ApplyCheckpoint cp = applier.checkpoint();
         log.info("target checkpoint: journal seq {}, source {}", cp.journalSeq(), cp.gtidPosition());
+        targetStartGtid = cp.isEmpty() ? config.startGtid() : null;
         return cp;
     }
 
@@ -137,6 +141,11 @@ public final class Pipeline implements AutoCloseable {
                 journal.sizeBytes(), failure());
     }
 
+    /** The source position of the last commit applied to the target (null before the first). */
+    public SourcePosition appliedPosition() {
+        return applier.stats().lastPosition();
+    }
+
     /** The first failure of capture or apply, if any. */
     public Throwable failure() {
         Throwable a = applyFailure.get();
@@ -150,21 +159,25 @@ public final class Pipeline implements AutoCloseable {
     public void awaitCaughtUp(String sourceGtidPosition, Duration timeout) throws InterruptedException {
         GtidPosition goal = GtidPosition.parse(sourceGtidPosition);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Throwable f = failure();
-            if (f != null) {
-                throw new IllegalStateException("pipeline " + config.name() + " failed: " + f.getMessage(), f);
-            }
-            var pos = applier.stats().lastPosition();
-            if (pos != null && GtidPosition.parse(pos.gtidPosition()).covers(goal)) {
-                return;
-            }
+        while (!hasApplied(goal)) {
             if (System.nanoTime() > deadline) {
+                var pos = applier.stats().lastPosition();
                 throw new IllegalStateException("pipeline " + config.name() + " did not reach " + sourceGtidPosition
                         + " within " + timeout.toSeconds() + " s; applied up to " + (pos == null ? "nothing" : pos.gtidPosition()));
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Whether the target holds everything up to {@code goal}; throws if capture or apply has failed. */
+    public boolean hasApplied(GtidPosition goal) {
+        Throwable f = failure();
+        if (f != null) {
+            throw new IllegalStateException("pipeline " + config.name() + " failed: " + f.getMessage(), f);
+        }
+        var pos = applier.stats().lastPosition();
+        String applied = pos != null ? pos.gtidPosition() : targetStartGtid;
+        return applied != null && GtidPosition.parse(applied).covers(goal);
     }
 
     @Override

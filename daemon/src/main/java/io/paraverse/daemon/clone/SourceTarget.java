@@ -1,0 +1,32 @@
+package io.paraverse.daemon.clone;
+
+import io.paraverse.clone.CloneEndpoint;
+import io.paraverse.daemon.pipeline.Endpoint;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Small helpers shared by the clone methods: endpoint conversion and the source's current GTID position. */
+final class SourceTarget {
+    private SourceTarget() { }
+
+    static CloneEndpoint cloneEndpoint(Endpoint e) {
+        return new CloneEndpoint(e.host(), e.port(), e.user(), e.password());
+    }
+
+    static Connection connect(Endpoint e) throws SQLException {
+        return DriverManager.getConnection(e.jdbcUrl(""), e.user(), e.password());
+    }
+
+    /** The source's {@code @@gtid_binlog_pos}: every transaction committed so far. */
+    static String currentGtid(Endpoint source) throws SQLException {
+        try (Connection c = connect(source); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
+            rs.next();
+            String v = rs.getString(1);
+            return v == null ? "" : v;
+        }
+    }
+}

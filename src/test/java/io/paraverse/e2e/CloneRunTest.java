@@ -158,6 +158,42 @@ class CloneRunTest {
     }
 
     @Test
+    void cliClonesIntoALocalTargetThatTheMigrationCanStartAgain() throws Exception {
+        SysbenchWorkload sb = new SysbenchWorkload("crlocal", 2, 3_000);
+        try (Connection c = source.connect("")) {
+            sb.prepare(c);
+        }
+        Path pw = work.resolve("source.pw");
+        java.nio.file.Files.writeString(pw, source.password());
+        Path state = work.resolve("state");
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int code;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            code = io.paraverse.daemon.Main.commandLine().execute("clone", "--name", "crlocal", "--method", "chunked",
+                    "--include", "crlocal", "--source", "127.0.0.1:" + source.port(), "--source-user", "root",
+                    "--source-password-file", pw.toString(), "--target", "local", "--state-dir", state.toString(),
+                    "--journal", work.resolve("crlocal-journal").toString(), "--json", "--quiet");
+        } finally {
+            System.setOut(old);
+        }
+        String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        assertTrue(out.contains("\"total_rows\" : 6000"), out);
+        assertFalse(out.contains(source.password()), "the source password appears in the output");
+        try (io.paraverse.cloud.LocalProvisioner again = new io.paraverse.cloud.LocalProvisioner(state)) {
+            io.paraverse.cloud.ProvisionedServer s = again.provision("crlocal");
+            try (Connection src = source.connect("crlocal");
+                 Connection t = java.sql.DriverManager.getConnection(s.jdbcUrl() + "crlocal", s.user(), s.password())) {
+                List<TableComparison.TableResult> r = TableComparison.compare(src, t, "crlocal", sb.tableNames());
+                assertTrue(TableComparison.allEqual(r), "the restarted local target differs:\n" + r);
+            }
+            again.teardown("crlocal");
+        }
+    }
+
+    @Test
     void existingMethodNeedsTheBackupsGtid() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> config("x", "crx", target, CloneRun.Method.EXISTING, null));

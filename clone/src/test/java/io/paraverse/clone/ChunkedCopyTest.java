@@ -184,6 +184,18 @@ class ChunkedCopyTest {
     }
 
     @Test
+    void negativeAndZeroKeysAreCopied() throws Exception {
+        // ghostferry#305: a copy that starts at "key > 0" silently misses these rows
+        createBoth("cc8", "CREATE TABLE a (id BIGINT PRIMARY KEY, k INT, c VARCHAR(100))");
+        source.execute("INSERT INTO cc8.a VALUES (-9223372036854775808, 1, 'min'), (-5, 2, 'neg'), (0, 3, 'zero'), (1, 4, 'one'),"
+                + " (9223372036854775807, 5, 'max')");
+        CopyCheckpointStore store = register("p8", new TableRef("cc8", "a"));
+        new ChunkedCopy(endpoint(source), endpoint(target), store, ChunkedCopy.Options.defaults().withChunkRows(2)).run();
+        assertEquals(5L, longQuery(target, "SELECT COUNT(*) FROM cc8.a"));
+        assertEquals(checksum(source, "cc8.a"), checksum(target, "cc8.a"));
+    }
+
+    @Test
     void aTableWithoutPrimaryKeyIsRefusedByName() throws Exception {
         createBoth("cc5", "CREATE TABLE nokey (a INT, b INT)");
         CopyCheckpointStore store = register("p5", new TableRef("cc5", "nokey"));

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.paraverse.clone.ChunkedCopy;
 import io.paraverse.clone.SchemaCopier;
 import io.paraverse.clone.SnapshotClone;
+import io.paraverse.cloud.LocalProvisioner;
+import io.paraverse.cloud.ProvisionedServer;
 import io.paraverse.daemon.clone.CloneRun;
+import io.paraverse.daemon.pipeline.Endpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,8 +34,13 @@ public final class CloneCommand implements Callable<Integer> {
     @Option(names = "--source-user", required = true) String sourceUser;
     @Option(names = "--source-password-env", paramLabel = "VAR") String sourcePasswordEnv;
     @Option(names = "--source-password-file", paramLabel = "FILE") Path sourcePasswordFile;
-    @Option(names = "--target", required = true, paramLabel = "HOST:PORT") String target;
-    @Option(names = "--target-user", required = true) String targetUser;
+    @Option(names = "--target", required = true, paramLabel = "HOST:PORT|local",
+            description = "the target server, or `local`: a private MariaDB this command starts (datadir under --state-dir, kept when it ends)")
+    String target;
+    @Option(names = "--target-user", description = "required unless --target local") String targetUser;
+    @Option(names = "--state-dir", defaultValue = "paraverse-state", paramLabel = "DIR",
+            description = "with --target local: where the provisioned server and its state live (default ${DEFAULT-VALUE})")
+    Path stateDir;
     @Option(names = "--target-password-env", paramLabel = "VAR") String targetPasswordEnv;
     @Option(names = "--target-password-file", paramLabel = "FILE") Path targetPasswordFile;
     @Option(names = "--include", required = true, split = ",", paramLabel = "DB[.TABLE]", description = "schemas or tables to clone")
@@ -77,22 +85,39 @@ public final class CloneCommand implements Callable<Integer> {
             snapshot = snapshot.withChunkRows(chunkRows);
             chunked = chunked.withChunkRows(chunkRows);
         }
+        PrintStream out = json ? System.err : System.out;
+        LocalProvisioner local = null;
+        Endpoint targetEndpoint;
+        if (target.equals("local")) {
+            local = new LocalProvisioner(stateDir);
+            ProvisionedServer server = local.provision(name);
+            out.println("clone: target is the local server " + server.address() + " (" + server.details().get("directory") + ")");
+            targetEndpoint = new Endpoint(server.host(), server.port(), server.user(), server.password());
+        } else {
+            if (targetUser == null) {
+                throw new IllegalArgumentException("--target-user is required with --target HOST:PORT");
+            }
+            targetEndpoint = ReplicateCommand.endpoint("--target", target, targetUser,
+                    Secrets.read("--target-password", targetPasswordEnv, targetPasswordFile));
+        }
         CloneRun.Config config = new CloneRun.Config(name,
                 ReplicateCommand.endpoint("--source", source, sourceUser, Secrets.read("--source-password", sourcePasswordEnv, sourcePasswordFile)),
-                ReplicateCommand.endpoint("--target", target, targetUser, Secrets.read("--target-password", targetPasswordEnv, targetPasswordFile)),
-                include, method, journal, schema, snapshot, chunked, gtid, Duration.ofSeconds(catchUpTimeout));
-        PrintStream out = json ? System.err : System.out;
+                targetEndpoint, include, method, journal, schema, snapshot, chunked, gtid, Duration.ofSeconds(catchUpTimeout));
         CloneRun.Result r;
         try (var view = new io.paraverse.daemon.clone.CloneProgressView(quiet ? null : System.err, 0)) {
             r = new CloneRun(config, view, line -> out.println("clone: " + line)).run();
+        } finally {
+            if (local != null) {
+                local.close(); // stops the server, keeps its datadir and state: the migration starts it again by name
+            }
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", r.name());
             m.put("method", r.method().name().toLowerCase(java.util.Locale.ROOT));
             m.put("clone_point_gtid", r.clonePointGtid());
-            m.put("caught_up_to_gtid", r.caughtUpTo().gtidPosition());
-            m.put("caught_up_to_binlog", r.caughtUpTo().binlogFile() == null ? null : r.caughtUpTo().binlogFile() + ":" + r.caughtUpTo().binlogPos());
+            m.put("caught_up_to_gtid", r.caughtUpTo());
+            m.put("caught_up_to_binlog", r.caughtUpBinlog());
             Map<String, Long> rows = new LinkedHashMap<>();
             r.rowsCopied().forEach((t, n) -> rows.put(t.toString(), n));
             m.put("rows_copied", rows);
@@ -109,8 +134,11 @@ public final class CloneCommand implements Callable<Integer> {
             out.printf("copied %,d rows in %.1f s (%,.0f rows/s); caught up in %.1f s%n", r.totalRows(), secs, r.totalRows() / secs,
                     r.catchUpTime().toMillis() / 1000.0);
             r.skipped().forEach(s -> out.println("  " + s));
-            out.println("clone point " + r.clonePointGtid() + "; the target equals the source as of " + r.caughtUpTo());
-            out.println("continue with: paraverse replicate --name " + name + " --journal " + journal + " ...");
+            out.println("clone point " + r.clonePointGtid() + "; the target equals the source as of GTID " + r.caughtUpTo()
+                    + (r.caughtUpBinlog() == null ? "" : " (binlog " + r.caughtUpBinlog() + ")"));
+            out.println(target.equals("local")
+                    ? "the local target is stopped and kept in " + stateDir + "; the migration with name " + name + " starts it again"
+                    : "continue with: paraverse replicate --name " + name + " --journal " + journal + " ...");
         }
         return 0;
     }

@@ -71,9 +71,10 @@ public final class CloneRun {
     /**
      * @param clonePointGtid where capture started: the snapshot's position, the restored backup's, or (chunked) the
      *                       position before the first chunk
-     * @param caughtUpTo     the source position the target was brought to: it equals the source as of there
+     * @param caughtUpTo     the source GTID position the target was brought to: it equals the source as of there
+     * @param caughtUpBinlog the same point as binlog "file:pos" of the last applied transaction (null if none was applied)
      */
-    public record Result(String name, Method method, String clonePointGtid, SourcePosition caughtUpTo, Map<TableRef, Long> rowsCopied,
+    public record Result(String name, Method method, String clonePointGtid, String caughtUpTo, String caughtUpBinlog, Map<TableRef, Long> rowsCopied,
                          List<String> skipped, Duration copyTime, Duration catchUpTime, boolean resumed) {
         public long totalRows() {
             return rowsCopied.values().stream().mapToLong(Long::longValue).sum();
@@ -138,9 +139,11 @@ public final class CloneRun {
         }
         long t1 = System.nanoTime();
         try (pipeline) {
-            SourcePosition reached = catchUp(pipeline);
+            String reached = catchUp(pipeline);
+            SourcePosition applied = pipeline.appliedPosition();
             long t2 = System.nanoTime();
-            Result result = new Result(config.name(), config.method(), clonePoint, reached, rows, skipped,
+            Result result = new Result(config.name(), config.method(), clonePoint, reached,
+                    applied == null ? null : applied.binlogFile() + ":" + applied.binlogPos(), rows, skipped,
                     Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), finished.isPresent());
             log.info("clone {} done: {} rows, clone point {}, caught up to {}", config.name(), result.totalRows(), clonePoint, reached);
             return result;
@@ -148,7 +151,7 @@ public final class CloneRun {
     }
 
     /** Applies captured changes until the target holds everything the source had when the copy ended. */
-    private SourcePosition catchUp(Pipeline pipeline) throws SQLException, InterruptedException {
+    private String catchUp(Pipeline pipeline) throws SQLException, InterruptedException {
         String goal = SourceTarget.currentGtid(config.source());
         status.accept("catching up to the source's position " + goal);
         GtidPosition target = GtidPosition.parse(goal);
@@ -168,7 +171,7 @@ public final class CloneRun {
             Thread.sleep(50);
         }
         SourcePosition applied = pipeline.appliedPosition();
-        return applied != null ? applied : new SourcePosition(null, goal, null, 0);
+        return applied != null ? applied.gtidPosition() : goal;
     }
 
     private Pipeline startPipeline(String startGtid) {

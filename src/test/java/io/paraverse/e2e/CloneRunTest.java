@@ -93,12 +93,23 @@ class CloneRunTest {
         return out;
     }
 
+    private static long count(MariaDbServer s, String sql) throws Exception {
+        try (Connection c = s.connect(""); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void snapshotCloneCatchesUpWhileWritersRunAndARerunOnlyCatchesUp() throws Exception {
         SysbenchWorkload sb = new SysbenchWorkload("crsnap", 2, 15_000);
         try (Connection c = source.connect("")) {
             sb.prepare(c);
         }
+        // a trigger whose effects reach the target as row events: created on the clone now, it would double them
+        source.execute("CREATE TABLE crsnap.audit (id BIGINT AUTO_INCREMENT PRIMARY KEY, row_id INT, k INT)",
+                "CREATE TRIGGER crsnap.t_audit AFTER UPDATE ON crsnap.sbtest2 FOR EACH ROW INSERT INTO crsnap.audit (row_id, k) VALUES (NEW.id, NEW.k)",
+                "CREATE VIEW crsnap.v_keys AS SELECT id, k FROM crsnap.sbtest1");
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicReference<Throwable> error = new AtomicReference<>();
         AtomicLong changes = new AtomicLong();
@@ -106,7 +117,14 @@ class CloneRunTest {
         List<String> status = new ArrayList<>();
         CloneRun.Result first = run(config("crsnap", "crsnap", target, CloneRun.Method.SNAPSHOT, null), status);
         assertFalse(first.resumed());
-        assertEquals(30_000, first.totalRows(), "the snapshot holds exactly the prepared rows (writers delete+insert the same ids)");
+        assertEquals(30_000, first.totalRows() - first.rowsCopied().entrySet().stream()
+                .filter(e -> e.getKey().table().equals("audit")).mapToLong(java.util.Map.Entry::getValue).sum(),
+                "the snapshot holds exactly the prepared rows (writers delete+insert the same ids)");
+        assertEquals(List.of("trigger crsnap.t_audit"), first.deferred().stream().map(Object::toString).toList());
+        assertTrue(first.objects().stream().anyMatch(o -> o.contains("v_keys")), first.objects().toString());
+        assertEquals(0L, count(target, "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA='crsnap'"),
+                "triggers wait for cutover");
+        assertEquals(1L, count(target, "SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA='crsnap' AND TABLE_NAME='v_keys'"));
         writing.set(false);
         for (Thread t : ws) {
             t.join();
@@ -117,7 +135,11 @@ class CloneRunTest {
         assertTrue(second.resumed(), "the rerun must not copy again");
         assertEquals(first.clonePointGtid(), second.clonePointGtid());
         assertTrue(status.stream().anyMatch(s -> s.contains("copy finished earlier")), status.toString());
-        assertEqual("crsnap", sb.tableNames(), target);
+        assertEquals(first.deferred(), second.deferred(), "the deferred trigger is kept on the target for cutover");
+        List<String> tables = new ArrayList<>(sb.tableNames());
+        tables.add("audit");
+        assertTrue(count(source, "SELECT COUNT(*) FROM crsnap.audit") > 0, "the trigger fired on the source");
+        assertEqual("crsnap", tables, target);
     }
 
     @Test
@@ -154,6 +176,12 @@ class CloneRunTest {
             CloneException differs = assertThrows(CloneException.class,
                     () -> run(config("byo-2", "crbyo", restored, CloneRun.Method.EXISTING, gtid), new ArrayList<>()));
             assertTrue(differs.getMessage().contains("crbyo.sbtest2 differs") && differs.getMessage().contains("pad"), differs.getMessage());
+
+            restored.execute("ALTER TABLE crbyo.sbtest2 MODIFY pad CHAR(60) NOT NULL DEFAULT ''",
+                    "CREATE TRIGGER crbyo.t AFTER INSERT ON crbyo.sbtest1 FOR EACH ROW SET @x = 1");
+            CloneException trigger = assertThrows(CloneException.class,
+                    () -> run(config("byo-3", "crbyo", restored, CloneRun.Method.EXISTING, gtid), new ArrayList<>()));
+            assertTrue(trigger.getMessage().contains("triggers in crbyo [t]"), trigger.getMessage());
         }
     }
 

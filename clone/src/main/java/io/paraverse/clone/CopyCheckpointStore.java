@@ -124,6 +124,51 @@ public final class CopyCheckpointStore {
         }
     }
 
+    /** Keeps the triggers and events to create at cutover (replacing any kept before for this pipeline). */
+    public void saveDeferred(Connection target, List<DeferredObject> objects) throws SQLException {
+        try (Statement st = target.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS paraverse.deferred_object (pipeline VARCHAR(64) NOT NULL, kind VARCHAR(16) NOT NULL,"
+                    + " object_schema VARCHAR(64) NOT NULL, object_name VARCHAR(64) NOT NULL, sql_mode TEXT NOT NULL, time_zone VARCHAR(64) NULL,"
+                    + " ddl MEDIUMTEXT NOT NULL, PRIMARY KEY (pipeline, kind, object_schema, object_name)) ENGINE=InnoDB");
+        }
+        try (PreparedStatement del = target.prepareStatement("DELETE FROM paraverse.deferred_object WHERE pipeline=?");
+             PreparedStatement ins = target.prepareStatement("INSERT INTO paraverse.deferred_object"
+                     + " (pipeline, kind, object_schema, object_name, sql_mode, time_zone, ddl) VALUES (?,?,?,?,?,?,?)")) {
+            del.setString(1, pipeline);
+            del.executeUpdate();
+            for (DeferredObject o : objects) {
+                ins.setString(1, pipeline);
+                ins.setString(2, o.kind());
+                ins.setString(3, o.schema());
+                ins.setString(4, o.name());
+                ins.setString(5, o.sqlMode());
+                ins.setString(6, o.timeZone());
+                ins.setString(7, o.ddl());
+                ins.executeUpdate();
+            }
+        }
+    }
+
+    /** The triggers and events kept by {@link #saveDeferred} (empty if none). */
+    public List<DeferredObject> deferred(Connection target) throws SQLException {
+        List<DeferredObject> out = new ArrayList<>();
+        try (PreparedStatement ps = target.prepareStatement("SELECT kind, object_schema, object_name, sql_mode, time_zone, ddl"
+                + " FROM paraverse.deferred_object WHERE pipeline=? ORDER BY kind, object_schema, object_name")) {
+            ps.setString(1, pipeline);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new DeferredObject(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6)));
+                }
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() != 1146) { // no table: nothing deferred
+                throw e;
+            }
+        }
+        return out;
+    }
+
     /** Forgets this pipeline's copy (a fresh clone with overwrite starts from nothing). */
     public void reset(Connection target) throws SQLException {
         if (!tableExists(target)) {

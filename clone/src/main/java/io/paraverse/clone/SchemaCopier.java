@@ -18,12 +18,21 @@ import java.util.Set;
 /**
  * Copies schema definitions from a MariaDB source to a target: each included database with its default charset and
  * collation, and every included base table verbatim from {@code SHOW CREATE TABLE} (indexes, charsets, collations,
- * AUTO_INCREMENT kept). Views, triggers, routines, events and sequences are not copied: they are listed in
- * {@link Result#skipped()} as "skipped: &lt;kind&gt; &lt;name&gt;" and logged at WARN.
+ * AUTO_INCREMENT kept). {@link #copy} creates no views, triggers, routines, events or sequences: it lists them in
+ * {@link Result#skipped()} as "skipped: &lt;kind&gt; &lt;name&gt;".
+ * <p>
+ * {@link #copyProgrammableObjects}, run after the data copy, creates the stored procedures and functions (with the
+ * sql_mode they were created under) and the views (in dependency order); a DEFINER account missing on the target
+ * becomes CURRENT_USER, reported. Triggers and events are never created there: during catch-up a trigger would fire
+ * again on changes the applier replays and an event would write on its own. Their DDL is returned as
+ * {@link DeferredObject}s to create at cutover ("deferred: trigger db.t (created at cutover)"). Sequences stay
+ * skipped. Nothing is dropped silently.
  * <p>
  * Refuses, naming schema.table, a table without a primary key and a non-InnoDB table (no consistent read) unless
  * {@link Options#allowNoPrimaryKey} / {@link Options#allowNonInnoDb} are set, and a target schema that already holds
- * tables unless {@link Options#overwrite} is set (then the included tables are dropped and recreated).
+ * tables unless {@link Options#overwrite} is set (then the included tables are dropped and recreated). A table
+ * without primary key copied anyway is reported in {@link Result#warnings()}: catch-up cannot apply updates and
+ * deletes to it reliably.
  * <p>
  * Include patterns: {@code "db"} or {@code "db.*"} for a whole database, {@code "db.table"} for one table.
  */
@@ -48,11 +57,27 @@ public final class SchemaCopier {
         public Options withAllowNonInnoDb(boolean v) { return new Options(include, overwrite, allowNoPrimaryKey, v); }
     }
 
-    /** The tables created (in creation order) and the objects not copied. */
-    public record Result(List<TableRef> tables, List<String> skipped) {
+    /** The tables created (in creation order), the objects not copied and warnings about tables copied anyway. */
+    public record Result(List<TableRef> tables, List<String> skipped, List<String> warnings) {
         public Result {
             tables = List.copyOf(tables);
             skipped = List.copyOf(skipped);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Result(List<TableRef> tables, List<String> skipped) {
+            this(tables, skipped, List.of());
+        }
+    }
+
+    /**
+     * What {@link #copyProgrammableObjects} did, one line per object ("created: view db.v", "definer rewritten: ...",
+     * "deferred: trigger db.t (created at cutover)", "not created: ..."), and the triggers and events for cutover.
+     */
+    public record ObjectsResult(List<String> report, List<DeferredObject> deferred) {
+        public ObjectsResult {
+            report = List.copyOf(report);
+            deferred = List.copyOf(deferred);
         }
     }
 
@@ -84,6 +109,7 @@ public final class SchemaCopier {
         List<TableRef> tables = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (Map.Entry<String, Set<String>> e : parse(options.include()).entrySet()) {
             String schema = e.getKey();
             Set<String> only = e.getValue();
@@ -106,12 +132,18 @@ public final class SchemaCopier {
                         TableRef t = new TableRef(schema, name);
                         switch (type) {
                             case "BASE TABLE" -> {
+                                boolean hasKey = hasPrimaryKey(source, t);
                                 if (!"InnoDB".equalsIgnoreCase(engine) && !options.allowNonInnoDb()) {
                                     refusals.add("table " + t + " uses engine " + engine
-                                            + ", not InnoDB: it cannot be read in a consistent snapshot (allowNonInnoDb to copy it anyway)");
-                                } else if (!hasPrimaryKey(source, t) && !options.allowNoPrimaryKey()) {
+                                            + ", not InnoDB: it cannot be read in a consistent snapshot; clone it with"
+                                            + " SnapshotClone.Options.withSnapshotMethod(SnapshotMethod.GLOBAL_READ_LOCK), which holds"
+                                            + " the global read lock for the whole copy (or allowNonInnoDb to copy it anyway)");
+                                } else if (!hasKey && !options.allowNoPrimaryKey()) {
                                     refusals.add("table " + t + " has no primary key: it cannot be copied in key order nor"
                                             + " replicated reliably (allowNoPrimaryKey to copy it anyway)");
+                                } else if (!hasKey) {
+                                    warnings.add("table " + t + " has no primary key: copied, but catch-up cannot apply updates/deletes"
+                                            + " to it reliably");
                                 }
                                 tables.add(t);
                             }
@@ -141,7 +173,7 @@ public final class SchemaCopier {
         if (!refusals.isEmpty()) {
             throw new CloneException("refusing to clone: " + String.join("; ", refusals));
         }
-        return new Result(tables, skipped);
+        return new Result(tables, skipped, warnings);
     }
 
     /** Creates the included databases and tables on the target; returns what was created and what was skipped. */
@@ -193,9 +225,47 @@ public final class SchemaCopier {
             }
         }
         for (String s : plan.skipped()) {
-            log.warn("{} (not copied by the snapshot clone: create it on the target yourself)", s);
+            if (PROGRAMMABLE.matcher(s).lookingAt()) {
+                log.info("{} by the table copy: left to copyProgrammableObjects (views and routines after the data,"
+                        + " triggers and events deferred to cutover)", s);
+            } else {
+                log.warn("{} (not copied by the snapshot clone: create it on the target yourself)", s);
+            }
+        }
+        for (String w : plan.warnings()) {
+            log.warn("{}", w);
         }
         return plan;
+    }
+
+    /** The "skipped: ..." lines of {@link Result#skipped()} that {@link #copyProgrammableObjects} takes care of. */
+    static final java.util.regex.Pattern PROGRAMMABLE = java.util.regex.Pattern.compile("skipped: (view|trigger|procedure|function|event) ");
+
+    /**
+     * After the data copy: creates the included schemas' stored procedures and functions and views on the target, and
+     * reads their triggers and events for cutover (see the class comment). For a "db.table" pattern only views named
+     * in it and triggers of its tables are handled; routines and events belong to whole-schema patterns. An object
+     * the target rejects is reported as "not created: ..." and logged at WARN, the others are still created.
+     */
+    public static ObjectsResult copyProgrammableObjects(Connection source, Connection target, Options options) throws SQLException {
+        return new ProgrammableObjectCopier(source, target, options).run();
+    }
+
+    /** The tables of {@code tables} whose engine is not InnoDB, with their engine ("db.t (MyISAM)"). */
+    static List<String> nonInnoDb(Connection c, List<TableRef> tables) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA=? AND TABLE_NAME=?")) {
+            for (TableRef t : tables) {
+                ps.setString(1, t.schema());
+                ps.setString(2, t.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && !"InnoDB".equalsIgnoreCase(rs.getString(1))) {
+                        out.add(t + " (" + rs.getString(1) + ")");
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private interface Kind {

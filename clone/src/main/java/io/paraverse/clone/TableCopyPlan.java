@@ -14,15 +14,18 @@ import java.util.Set;
  * each travels so that values round-trip exactly, and the primary key used for keyset chunks.
  * <p>
  * Temporal columns travel as their text ({@code CAST(col AS CHAR)}, both sessions at UTC), binary/blob/geometry as
- * bytes, BIT as a number, everything else as the server's string form. Generated columns are left out: the target
+ * bytes, BIT and integers as exact numbers (so a BIGINT key above 2^53 is bound as a number, not a string the server
+ * would compare as a double), FLOAT as {@code CAST(col AS DOUBLE)} (a FLOAT's own text has 6 significant digits and
+ * does not round-trip), everything else as the server's string form. Generated columns are left out: the target
  * computes them.
  */
 record TableCopyPlan(TableRef table, List<CopyColumn> columns, List<String> primaryKey, long estimatedRows) {
     private static final Set<String> BYTES = Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob",
             "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon", "geometrycollection");
     private static final Set<String> TEMPORAL = Set.of("date", "datetime", "timestamp", "time", "year");
+    private static final Set<String> INTEGERS = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
 
-    enum Kind { STRING, BYTES, TEMPORAL, BIT }
+    enum Kind { STRING, BYTES, TEMPORAL, BIT, FLOAT, INTEGER }
 
     record CopyColumn(String name, Kind kind) { }
 
@@ -46,7 +49,8 @@ record TableCopyPlan(TableRef table, List<CopyColumn> columns, List<String> prim
                     }
                     String type = rs.getString(2).toLowerCase(Locale.ROOT);
                     Kind kind = BYTES.contains(type) ? Kind.BYTES : TEMPORAL.contains(type) ? Kind.TEMPORAL
-                            : type.equals("bit") ? Kind.BIT : Kind.STRING;
+                            : type.equals("bit") ? Kind.BIT : type.equals("float") ? Kind.FLOAT
+                            : INTEGERS.contains(type) ? Kind.INTEGER : Kind.STRING;
                     cols.add(new CopyColumn(rs.getString(1), kind));
                 }
             }
@@ -74,6 +78,7 @@ record TableCopyPlan(TableRef table, List<CopyColumn> columns, List<String> prim
             out.add(switch (c.kind()) {
                 case TEMPORAL -> "CAST(" + q + " AS CHAR)";
                 case BIT -> "CAST(" + q + " AS UNSIGNED)";
+                case FLOAT -> "CAST(" + q + " AS DOUBLE)";
                 default -> q;
             });
         }
@@ -106,7 +111,7 @@ record TableCopyPlan(TableRef table, List<CopyColumn> columns, List<String> prim
         for (int i = 0; i < row.length; i++) {
             row[i] = switch (columns.get(i).kind()) {
                 case BYTES -> rs.getBytes(i + 1);
-                case BIT -> rs.getBigDecimal(i + 1);
+                case BIT, INTEGER -> rs.getBigDecimal(i + 1);
                 default -> rs.getString(i + 1);
             };
         }

@@ -80,6 +80,62 @@ class SchemaCopierTest {
         assertNull(query(target, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA='fid' AND TABLE_TYPE='VIEW'"));
     }
 
+    /**
+     * After the data: routines with their own sql_mode, views in dependency order (a_view reads z_view, created
+     * later alphabetically), a definer missing on the target rewritten and reported; triggers and events not created
+     * but returned with DDL that works at cutover.
+     */
+    @Test
+    void programmableObjectsAreCreatedAfterTheDataOrDeferredToCutover() throws Exception {
+        source.execute("CREATE DATABASE po", "CREATE TABLE po.t (id INT PRIMARY KEY, v INT)",
+                "CREATE USER 'ghost'@'%'", "GRANT ALL ON po.* TO 'ghost'@'%'",
+                "CREATE VIEW po.z_view AS SELECT id, v FROM po.t WHERE v > 0",
+                "CREATE DEFINER='root'@'localhost' VIEW po.a_view AS SELECT id FROM po.z_view",
+                "CREATE DEFINER='ghost'@'%' VIEW po.m_view AS SELECT COUNT(*) AS n FROM po.t",
+                "SET SESSION sql_mode='PIPES_AS_CONCAT'",
+                "CREATE FUNCTION po.cat(a VARCHAR(10), b VARCHAR(10)) RETURNS VARCHAR(20) DETERMINISTIC RETURN a || b",
+                "SET SESSION sql_mode=DEFAULT",
+                "CREATE DEFINER='ghost'@'%' PROCEDURE po.bump() UPDATE po.t SET v = v + 1",
+                "CREATE VIEW po.uses_fn AS SELECT po.cat('x', 'y') AS xy",
+                "CREATE TRIGGER po.t_bi BEFORE INSERT ON po.t FOR EACH ROW SET NEW.v = NEW.v * 10",
+                "CREATE EVENT po.tick ON SCHEDULE EVERY 1 DAY DISABLE DO UPDATE po.t SET v = 0");
+        SchemaCopier.ObjectsResult r;
+        try (Connection s = source.connect(""); Connection t = target.connect("")) {
+            SchemaCopier.copy(s, t, SchemaCopier.Options.of("po"));
+            r = SchemaCopier.copyProgrammableObjects(s, t, SchemaCopier.Options.of("po"));
+        }
+        List<String> report = r.report();
+        for (String line : List.of("created: function po.cat", "created: procedure po.bump", "created: view po.z_view",
+                "created: view po.a_view", "created: view po.m_view", "created: view po.uses_fn",
+                "deferred: trigger po.t_bi (created at cutover)", "deferred: event po.tick (created at cutover)",
+                "definer rewritten: procedure po.bump DEFINER=`ghost`@`%` -> CURRENT_USER (no such account on the target)",
+                "definer rewritten: view po.m_view DEFINER=`ghost`@`%` -> CURRENT_USER (no such account on the target)")) {
+            assertTrue(report.contains(line), line + " in " + report);
+        }
+        assertTrue(report.indexOf("created: view po.z_view") < report.indexOf("created: view po.a_view"), report.toString());
+        assertEquals("xy", query(target, "SELECT xy FROM po.uses_fn"), "the function kept PIPES_AS_CONCAT");
+        assertEquals("root@localhost", query(target, "SELECT DEFINER FROM information_schema.VIEWS WHERE TABLE_SCHEMA='po' AND TABLE_NAME='a_view'"),
+                "an existing definer is kept");
+        assertEquals("root@127.0.0.1", query(target, "SELECT DEFINER FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA='po' AND ROUTINE_NAME='bump'"),
+                "a missing definer became the target user");
+        assertEquals("0", query(target, "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA='po'"));
+        assertEquals("0", query(target, "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA='po'"));
+        // cutover: the deferred DDL, run as DeferredObject says, recreates the trigger and the event
+        try (Connection t = target.connect(""); Statement st = t.createStatement()) {
+            for (DeferredObject d : r.deferred()) {
+                st.execute("USE " + TableRef.quote(d.schema()));
+                st.execute("SET SESSION sql_mode='" + d.sqlMode() + "'");
+                if (d.timeZone() != null) {
+                    st.execute("SET SESSION time_zone='" + d.timeZone() + "'");
+                }
+                st.execute(d.ddl());
+            }
+            st.execute("INSERT INTO po.t VALUES (1, 2)");
+        }
+        assertEquals("20", query(target, "SELECT v FROM po.t WHERE id = 1"), "the trigger works at cutover");
+        assertEquals("1", query(target, "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA='po' AND EVENT_NAME='tick'"));
+    }
+
     @Test
     void singleTablePatternCopiesOnlyThatTable() throws Exception {
         source.execute("CREATE DATABASE one", "CREATE TABLE one.a (id INT PRIMARY KEY)", "CREATE TABLE one.b (id INT PRIMARY KEY)",
@@ -111,6 +167,7 @@ class SchemaCopierTest {
         try (Connection s = source.connect(""); Connection t = target.connect("")) {
             CloneException e = assertThrows(CloneException.class, () -> SchemaCopier.copy(s, t, SchemaCopier.Options.of("myi.*")));
             assertTrue(e.getMessage().contains("myi.legacy uses engine MyISAM, not InnoDB"), e.getMessage());
+            assertTrue(e.getMessage().contains("withSnapshotMethod(SnapshotMethod.GLOBAL_READ_LOCK)"), e.getMessage());
             SchemaCopier.copy(s, t, SchemaCopier.Options.of("myi.*").withAllowNonInnoDb(true));
         }
         assertEquals(showCreate(source, "myi.legacy"), showCreate(target, "myi.legacy"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.paraverse.clone.ChunkedCopy;
 import io.paraverse.clone.SchemaCopier;
 import io.paraverse.clone.SnapshotClone;
+import io.paraverse.clone.SnapshotMethod;
 import io.paraverse.cloud.LocalProvisioner;
 import io.paraverse.cloud.ProvisionedServer;
 import io.paraverse.daemon.clone.CloneRun;
@@ -57,6 +58,9 @@ public final class CloneCommand implements Callable<Integer> {
     boolean allowNoPrimaryKey;
     @Option(names = "--allow-non-innodb", description = "snapshot method: copy non-InnoDB tables (no consistent read: only safe while nothing writes them)")
     boolean allowNonInnoDb;
+    @Option(names = "--snapshot-lock", description = "snapshot method: take the brief global read lock (MySQL 8 sources; held"
+            + " for the whole copy when --allow-non-innodb tables are included) instead of MariaDB's lock-free consistent snapshot")
+    boolean snapshotLock;
     @Option(names = "--readers", defaultValue = "2", description = "snapshot: source connections sharing the snapshot (default ${DEFAULT-VALUE})")
     int readers;
     @Option(names = "--writers", defaultValue = "4", description = "snapshot: target connections writing chunks (default ${DEFAULT-VALUE})")
@@ -78,7 +82,8 @@ public final class CloneCommand implements Callable<Integer> {
                     + " needs a primary key to checkpoint and upsert each chunk");
         }
         SchemaCopier.Options schema = new SchemaCopier.Options(include, overwrite, allowNoPrimaryKey, allowNonInnoDb);
-        SnapshotClone.Options snapshot = SnapshotClone.Options.of(schema).withReaders(readers).withWriters(writers);
+        SnapshotClone.Options snapshot = SnapshotClone.Options.of(schema).withReaders(readers).withWriters(writers)
+                .withSnapshotMethod(snapshotLock ? SnapshotMethod.GLOBAL_READ_LOCK : SnapshotMethod.CONSISTENT_SNAPSHOT);
         ChunkedCopy.Options chunked = ChunkedCopy.Options.defaults().withCopiers(copiers)
                 .withResumeHint("run the same `paraverse clone` command again");
         if (chunkRows != null) {
@@ -123,6 +128,9 @@ public final class CloneCommand implements Callable<Integer> {
             m.put("rows_copied", rows);
             m.put("total_rows", r.totalRows());
             m.put("skipped", r.skipped());
+            m.put("objects", r.objects());
+            m.put("deferred_to_cutover", r.deferred().stream().map(Object::toString).toList());
+            m.put("warnings", r.warnings());
             m.put("copy_seconds", r.copyTime().toMillis() / 1000.0);
             m.put("catch_up_seconds", r.catchUpTime().toMillis() / 1000.0);
             m.put("resumed", r.resumed());
@@ -134,6 +142,9 @@ public final class CloneCommand implements Callable<Integer> {
             out.printf("copied %,d rows in %.1f s (%,.0f rows/s); caught up in %.1f s%n", r.totalRows(), secs, r.totalRows() / secs,
                     r.catchUpTime().toMillis() / 1000.0);
             r.skipped().forEach(s -> out.println("  " + s));
+            r.objects().forEach(s -> out.println("  " + s));
+            r.deferred().forEach(d -> out.println("  deferred: " + d + " (created at cutover: it would fire again on replayed changes)"));
+            r.warnings().forEach(w -> out.println("  WARNING: " + w));
             out.println("clone point " + r.clonePointGtid() + "; the target equals the source as of GTID " + r.caughtUpTo()
                     + (r.caughtUpBinlog() == null ? "" : " (binlog " + r.caughtUpBinlog() + ")"));
             out.println(target.equals("local")

@@ -30,8 +30,9 @@ import java.util.function.Function;
 final class ChunkedClone {
     private static final Logger log = LoggerFactory.getLogger(ChunkedClone.class);
 
-    /** What a run produced: the started pipeline (still running) and the rows per table. */
-    record Outcome(Pipeline pipeline, Map<TableRef, Long> rows, List<String> skipped) { }
+    /** What a run produced: the started pipeline (still running), the rows per table, and the schema objects' report. */
+    record Outcome(Pipeline pipeline, Map<TableRef, Long> rows, List<String> skipped, List<String> warnings,
+                   SchemaCopier.ObjectsResult objects) { }
 
     private final Endpoint source;
     private final Endpoint target;
@@ -52,13 +53,13 @@ final class ChunkedClone {
     }
 
     Outcome run() throws SQLException {
-        List<String> skipped = List.of();
+        SchemaCopier.Result created = new SchemaCopier.Result(List.of(), List.of(), List.of());
         String captureFrom;
         try (Connection t = SourceTarget.connect(target)) {
             store.createTables(t);
             Optional<CopyCheckpointStore.Run> previous = store.run(t);
             if (previous.isEmpty() || previous.get().phase() == Phase.SCHEMA) {
-                skipped = createSchema(t, previous.isPresent());
+                created = createSchema(t, previous.isPresent());
                 // capture must start before the first chunk is read: every change after this point reaches the target
                 captureFrom = SourceTarget.currentGtid(source);
                 store.setPhase(t, Phase.COPYING, captureFrom);
@@ -72,23 +73,27 @@ final class ChunkedClone {
         try {
             Map<TableRef, Long> rows = new ChunkedCopy(SourceTarget.cloneEndpoint(source), SourceTarget.cloneEndpoint(target), store,
                     copyOptions).run();
-            try (Connection t = SourceTarget.connect(target)) {
+            SchemaCopier.ObjectsResult objects;
+            try (Connection s = SourceTarget.connect(source); Connection t = SourceTarget.connect(target)) {
+                // views and routines once the data is there; triggers and events are kept for cutover
+                objects = SchemaCopier.copyProgrammableObjects(s, t, schema);
+                store.saveDeferred(t, objects.deferred());
                 store.setPhase(t, Phase.COPIED, null);
             }
-            return new Outcome(pipeline, rows, skipped);
+            return new Outcome(pipeline, rows, created.skipped(), created.warnings(), objects);
         } catch (RuntimeException | SQLException e) {
             pipeline.close();
             throw e;
         }
     }
 
-    private List<String> createSchema(Connection t, boolean redo) throws SQLException {
+    private SchemaCopier.Result createSchema(Connection t, boolean redo) throws SQLException {
         store.setPhase(t, Phase.SCHEMA, null);
         SchemaCopier.Result created;
         try (Connection s = SourceTarget.connect(source)) {
             created = SchemaCopier.copy(s, t, redo ? schema.withOverwrite(true) : schema);
         }
         store.register(t, created.tables());
-        return created.skipped();
+        return created;
     }
 }

@@ -5,6 +5,7 @@ import io.paraverse.clone.CloneException;
 import io.paraverse.clone.CloneProgress;
 import io.paraverse.clone.CloneResult;
 import io.paraverse.clone.CopyCheckpointStore;
+import io.paraverse.clone.DeferredObject;
 import io.paraverse.clone.SchemaCopier;
 import io.paraverse.clone.SnapshotClone;
 import io.paraverse.clone.TableRef;
@@ -73,9 +74,14 @@ public final class CloneRun {
      *                       position before the first chunk
      * @param caughtUpTo     the source GTID position the target was brought to: it equals the source as of there
      * @param caughtUpBinlog the same point as binlog "file:pos" of the last applied transaction (null if none was applied)
+     * @param skipped        objects nobody copies (e.g. sequences)
+     * @param objects        views and routines created after the data ("created: view db.v", definer rewrites)
+     * @param deferred       triggers and events to create at cutover (kept on the target in paraverse.deferred_object)
+     * @param warnings       what catch-up cannot guarantee (e.g. a table without primary key)
      */
     public record Result(String name, Method method, String clonePointGtid, String caughtUpTo, String caughtUpBinlog, Map<TableRef, Long> rowsCopied,
-                         List<String> skipped, Duration copyTime, Duration catchUpTime, boolean resumed) {
+                         List<String> skipped, List<String> objects, List<DeferredObject> deferred, List<String> warnings,
+                         Duration copyTime, Duration catchUpTime, boolean resumed) {
         public long totalRows() {
             return rowsCopied.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -100,6 +106,9 @@ public final class CloneRun {
         String clonePoint;
         Map<TableRef, Long> rows = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
+        List<String> objects = new ArrayList<>();
+        List<DeferredObject> deferred = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         if (finished.isPresent()) {
             clonePoint = finished.get().captureStartGtid();
             status.accept("the copy finished earlier (clone point " + clonePoint + "); resuming catch-up");
@@ -113,6 +122,13 @@ public final class CloneRun {
                     clonePoint = r.clonePoint().gtidPosition();
                     rows.putAll(r.rowsCopied());
                     skipped.addAll(r.skipped());
+                    objects.addAll(r.objects());
+                    deferred.addAll(r.deferred());
+                    warnings.addAll(r.warnings());
+                    try (Connection t = SourceTarget.connect(config.target())) {
+                        store.createTables(t);
+                        store.saveDeferred(t, r.deferred());
+                    }
                     recordCopied(store, clonePoint);
                     pipeline = startPipeline(clonePoint);
                 }
@@ -123,13 +139,16 @@ public final class CloneRun {
                     pipeline = o.pipeline();
                     rows.putAll(o.rows());
                     skipped.addAll(o.skipped());
+                    warnings.addAll(o.warnings());
+                    objects.addAll(o.objects().report());
+                    deferred.addAll(o.objects().deferred());
                     try (Connection t = SourceTarget.connect(config.target())) {
                         clonePoint = store.run(t).orElseThrow().captureStartGtid();
                     }
                 }
                 case EXISTING -> {
                     status.accept("checking that the target is a clone of the source at " + config.existingGtid());
-                    skipped.addAll(ExistingTargetCheck.verify(config.source(), config.target(), schemas(), config.existingGtid()));
+                    warnings.addAll(ExistingTargetCheck.verify(config.source(), config.target(), schemas(), config.existingGtid()));
                     clonePoint = config.existingGtid();
                     recordCopied(store, clonePoint);
                     pipeline = startPipeline(clonePoint);
@@ -142,8 +161,13 @@ public final class CloneRun {
             String reached = catchUp(pipeline);
             SourcePosition applied = pipeline.appliedPosition();
             long t2 = System.nanoTime();
+            if (finished.isPresent()) {
+                try (Connection t = SourceTarget.connect(config.target())) {
+                    deferred.addAll(store.deferred(t));
+                }
+            }
             Result result = new Result(config.name(), config.method(), clonePoint, reached,
-                    applied == null ? null : applied.binlogFile() + ":" + applied.binlogPos(), rows, skipped,
+                    applied == null ? null : applied.binlogFile() + ":" + applied.binlogPos(), rows, skipped, objects, deferred, warnings,
                     Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), finished.isPresent());
             log.info("clone {} done: {} rows, clone point {}, caught up to {}", config.name(), result.totalRows(), clonePoint, reached);
             return result;

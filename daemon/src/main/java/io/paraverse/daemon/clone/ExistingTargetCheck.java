@@ -53,6 +53,16 @@ final class ExistingTargetCheck {
             }
             for (String schema : schemas) {
                 compareSchema(s, t, schema, problems);
+                List<String> triggers = names(t, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA=?", schema);
+                if (!triggers.isEmpty()) {
+                    problems.add("the target has triggers in " + schema + " " + triggers + ": they would fire again on changes that"
+                            + " already carry their effects; drop them on the target (create them at cutover)");
+                }
+                List<String> events = names(t, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA=? AND STATUS='ENABLED'", schema);
+                if (!events.isEmpty()) {
+                    warnings.add("the target has enabled events in " + schema + " " + events + ": disable them until cutover,"
+                            + " or they write on their own");
+                }
             }
             String targetPos = scalar(t, "SELECT @@gtid_binlog_pos");
             String targetSlavePos = scalar(t, "SELECT @@gtid_slave_pos");
@@ -127,6 +137,19 @@ final class ExistingTargetCheck {
                 while (rs.next()) {
                     String type = rs.getString(3) + (rs.getObject(4) == null ? "" : " PK" + rs.getInt(4));
                     out.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), type);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> names(Connection c, String sql, String schema) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
                 }
             }
         }

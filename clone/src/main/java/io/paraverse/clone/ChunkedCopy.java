@@ -249,7 +249,7 @@ public final class ChunkedCopy {
                 src.setAutoCommit(false);
             }
             if (tgt == null) {
-                tgt = target.connect();
+                tgt = target.connectForWrites();
                 try (Statement st = tgt.createStatement()) {
                     st.execute(TARGET_SETTINGS);
                 }

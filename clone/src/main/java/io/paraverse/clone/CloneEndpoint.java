@@ -23,6 +23,14 @@ public record CloneEndpoint(String host, int port, String user, String password)
         return DriverManager.getConnection(jdbcUrl(), user, password == null ? "" : password);
     }
 
+    /** Driver settings for connections that write rows in bulk ({@link RowWriter}). */
+    static final String BULK_WRITE_PARAMETERS = "useServerPrepStmts=true&useBulkStmts=true&useBulkStmtsForInserts=true";
+
+    /** A connection for {@link RowWriter}: server-side prepared statements sent as bulk executes. */
+    Connection connectForWrites() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl() + "?" + BULK_WRITE_PARAMETERS, user, password == null ? "" : password);
+    }
+
     @Override
     public String toString() {
         return user + "@" + host + ":" + port;

@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>Each table is read in primary-key order by keyset pagination ({@link Options#chunkRows} rows a query), tables
  * shared between the readers (largest first). A table estimated above {@link Options#splitRows} rows with a
  * single-column integer key is split into key ranges ({@link KeyRange}) that different readers copy, all in the same
- * read view. Each chunk is written by a pool of writers as multi-row INSERTs (at most
- * {@link RowWriter#MAX_STATEMENT_BYTES} a statement) on a HikariCP pool with foreign and unique checks off, UTC time
+ * read view. Each chunk is written by a pool of writers as one bulk-executed prepared INSERT ({@link RowWriter})
+ * on a HikariCP pool with foreign and unique checks off, UTC time
  * zone and {@code NO_AUTO_VALUE_ON_ZERO}. At most two chunks per reader are in flight: memory is bounded.</li>
  * <li>After the data: views and routines are created, triggers and events collected for cutover
  * ({@link SchemaCopier#copyProgrammableObjects}).</li>
@@ -280,7 +280,7 @@ public final class SnapshotClone {
         ConcurrentLinkedQueue<Work> queue = new ConcurrentLinkedQueue<>(work);
         Map<TableRef, Long> rows = new ConcurrentHashMap<>();
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(target.jdbcUrl());
+        hc.setJdbcUrl(target.jdbcUrl() + "?" + CloneEndpoint.BULK_WRITE_PARAMETERS);
         hc.setUsername(target.user());
         hc.setPassword(target.password());
         hc.setMaximumPoolSize(options.writers());

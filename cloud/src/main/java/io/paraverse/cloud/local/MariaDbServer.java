@@ -186,7 +186,14 @@ public final class MariaDbServer implements AutoCloseable {
     public Path datadir() { return datadir; }
     /** The server's own directory: datadir, binlog, socket, logs. */
     public Path directory() { return dir; }
-    public Path socket() { return dir.resolve("mysqld.sock"); }
+    public Path socket() {
+        Path inDir = dir.resolve("mysqld.sock");
+        // a Unix socket path is limited to 107 bytes; deep directories get a short, stable path in /tmp instead
+        if (inDir.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 100) {
+            return inDir;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "pv-" + Integer.toHexString(dir.toAbsolutePath().toString().hashCode()) + ".sock");
+    }
     public Path errorLog() { return dir.resolve("error.log"); }
     public boolean binlogEnabled() { return options.binlog(); }
     public long pid() { return process == null ? -1 : process.pid(); }

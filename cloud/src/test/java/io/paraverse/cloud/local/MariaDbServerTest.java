@@ -47,6 +47,24 @@ class MariaDbServerTest {
     }
 
     @Test
+    void aDeepBaseDirectoryStillGetsAUsableSocket() throws Exception {
+        // mariadbd aborts when its socket path exceeds 107 bytes ("The socket file path is too long")
+        Path deep = Files.createTempDirectory("paraverse-deep-" + "d".repeat(60));
+        try (MariaDbServer s = MariaDbServer.start(MariaDbOptions.target("deep-" + "x".repeat(20)).baseDir(deep))) {
+            assertTrue(s.directory().resolve("mysqld.sock").toString().length() > 107, "the test must use a path that is too long");
+            assertTrue(s.socket().toString().length() <= 107, s.socket().toString());
+            assertTrue(Files.exists(s.socket()), "the server listens on " + s.socket());
+            try (Connection c = s.connect(""); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+                assertTrue(rs.next());
+            }
+        } finally {
+            try (var walk = Files.walk(deep)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void restartKeepsDataAndPort() throws Exception {
         try (MariaDbServer s = MariaDbServer.start(MariaDbOptions.source("restart"))) {
             int port = s.port();

@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * are locked, so no source transaction can change them until we are done); write them to the target with
  * {@code INSERT … ON DUPLICATE KEY UPDATE} and the table's {@link CopyCheckpoint} in one target transaction; commit
  * the target, then end the source transaction. Any later change to those rows commits on the source after the chunk
- * is on the target, so its binlog event is applied after it. docs/CLONE.md gives the whole argument.
+ * is on the target, so its binlog event is applied after it. A table's copy stops at the largest key present when it
+ * started (as ghostferry does), so an append-heavy table is not chased forever: rows inserted later are the
+ * binlog's. docs/CLONE.md gives the whole argument.
  * <p>
  * Progress survives kill -9: a table resumes after the last committed chunk. Lock waits and deadlocks retry the
  * chunk (the source session waits at most {@link Options#lockWaitSeconds}: production wins, we retry); a lost source
@@ -164,6 +166,9 @@ public final class ChunkedCopy {
         private final KeysetQuery query;
         private final RowWriter writer;
         private CopyCheckpoint at;
+        /** The largest first-key value when this table's copy (re)started: rows above it were inserted after capture began. */
+        private Object upperBound;
+        private boolean boundRead;
         private Connection src;
         private Connection tgt;
 
@@ -228,7 +233,18 @@ public final class ChunkedCopy {
         }
 
         private void copyChunk() throws SQLException {
-            List<Object[]> rows = query.read(src, at.lastKey()); // rows now locked on the source
+            if (!boundRead) {
+                upperBound = largestFirstKey();
+                boundRead = true;
+                if (upperBound == null) { // empty now: every later row arrives through the binlog
+                    at = new CopyCheckpoint(plan.table(), at.lastKey(), at.rowsCopied(), true);
+                    store.save(tgt, at);
+                    tgt.commit();
+                    src.commit();
+                    return;
+                }
+            }
+            List<Object[]> rows = query.readUpTo(src, at.lastKey(), upperBound); // rows now locked on the source
             boolean last = rows.size() < options.chunkRows();
             Object[] lastKey = rows.isEmpty() ? at.lastKey() : query.keyOf(rows.get(rows.size() - 1));
             CopyCheckpoint next = new CopyCheckpoint(plan.table(), lastKey, at.rowsCopied() + rows.size(), last);
@@ -237,6 +253,15 @@ public final class ChunkedCopy {
             tgt.commit();
             at = next;
             src.commit(); // releases the row locks only now that the rows are on the target
+        }
+
+        private Object largestFirstKey() throws SQLException {
+            String first = TableRef.quote(plan.primaryKey().get(0));
+            try (Statement st = src.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT MAX(" + first + ") FROM " + plan.table().quoted())) {
+                rs.next();
+                return rs.getObject(1);
+            }
         }
 
         private void connect() throws SQLException {

@@ -208,6 +208,28 @@ class ChunkedCopyTest {
     }
 
     @Test
+    void rowsAppendedAfterATableStartedAreLeftToTheBinlog() throws Exception {
+        // without an upper bound, a table that grows as fast as we copy would be chased forever
+        createBoth("cc10", "CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY, k INT, c VARCHAR(100))");
+        fill("cc10.a", 3_000);
+        CopyCheckpointStore store = register("p10", new TableRef("cc10", "a"));
+        AtomicInteger chunks = new AtomicInteger();
+        Map<TableRef, Long> rows = new ChunkedCopy(endpoint(source), endpoint(target), store, ChunkedCopy.Options.defaults()
+                .withChunkRows(500).withProgress((t, n, e) -> {
+                    if (chunks.incrementAndGet() == 1) {
+                        try {
+                            source.execute("INSERT INTO cc10.a (k, c) SELECT seq, 'appended' FROM mysql.seq_1_to_2000");
+                        } catch (Exception ex) {
+                            throw new RuntimeException(ex);
+                        }
+                    }
+                })).run();
+        assertEquals(3_000L, rows.get(new TableRef("cc10", "a")));
+        assertEquals(0L, longQuery(target, "SELECT COUNT(*) FROM cc10.a WHERE c = 'appended'"));
+        assertEquals(5_000L, longQuery(source, "SELECT COUNT(*) FROM cc10.a"));
+    }
+
+    @Test
     void aTableWithoutPrimaryKeyIsRefusedByName() throws Exception {
         createBoth("cc5", "CREATE TABLE nokey (a INT, b INT)");
         CopyCheckpointStore store = register("p5", new TableRef("cc5", "nokey"));

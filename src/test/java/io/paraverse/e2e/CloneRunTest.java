@@ -202,7 +202,7 @@ class CloneRunTest {
             code = io.paraverse.daemon.Main.commandLine().execute("clone", "--name", "crlocal", "--method", "chunked",
                     "--include", "crlocal", "--source", "127.0.0.1:" + source.port(), "--source-user", "root",
                     "--source-password-file", pw.toString(), "--target", "local", "--state-dir", state.toString(),
-                    "--journal", work.resolve("crlocal-journal").toString(), "--json", "--quiet");
+                    "--journal", work.resolve("crlocal-journal").toString(), "--json"); // progress bar on stderr
         } finally {
             System.setOut(old);
         }

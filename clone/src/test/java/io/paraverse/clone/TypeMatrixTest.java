@@ -102,10 +102,14 @@ class TypeMatrixTest {
         if (servers != null) servers.close();
     }
 
-    @Test
-    void everyTypeFamilyCopiesExactly() throws Exception {
+    private static boolean prepared;
+
+    private static synchronized void prepareSource() throws Exception {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
         MariaDbServer source = servers.source();
-        MariaDbServer target = servers.target();
         source.execute("CREATE DATABASE tm CHARACTER SET utf8mb4");
         try (Connection c = source.connect("tm"); Statement st = c.createStatement()) {
             st.execute("SET SESSION sql_mode = ''");
@@ -120,14 +124,43 @@ class TypeMatrixTest {
             st.execute("INSERT INTO bins (id, vb, bl) SELECT 10, b, b FROM (SELECT UNHEX(GROUP_CONCAT(LPAD(HEX(seq), 2, '0')"
                     + " ORDER BY seq SEPARATOR '')) AS b FROM mysql.seq_0_to_255) x");
         }
+    }
+
+    @Test
+    void everyTypeFamilyCopiesExactly() throws Exception {
+        prepareSource();
+        MariaDbServer source = servers.source();
+        MariaDbServer target = servers.target();
         CloneResult r = SnapshotClone.run(endpoint(source), endpoint(target), SnapshotClone.Options.of("tm").withChunkRows(2));
+        assertSameRows(source, target, r.rowsCopied());
+    }
+
+    @Test
+    void everyTypeFamilyCopiesExactlyThroughTheChunkedCopy() throws Exception {
+        prepareSource();
+        MariaDbServer source = servers.source();
+        try (MariaDbServer target = MariaDbServer.start(io.paraverse.cloud.local.MariaDbOptions.target("types-chunked"))) {
+            SchemaCopier.Result schema;
+            CopyCheckpointStore store = new CopyCheckpointStore("types");
+            try (Connection s = source.connect(""); Connection t = target.connect("")) {
+                schema = SchemaCopier.copy(s, t, SchemaCopier.Options.of("tm"));
+                store.createTables(t);
+                store.register(t, schema.tables());
+            }
+            java.util.Map<TableRef, Long> rows = new ChunkedCopy(endpoint(source), endpoint(target), store,
+                    ChunkedCopy.Options.defaults().withChunkRows(2)).run();
+            assertSameRows(source, target, rows);
+        }
+    }
+
+    private static void assertSameRows(MariaDbServer source, MariaDbServer target, java.util.Map<TableRef, Long> copied) throws Exception {
         for (String t : TABLES.keySet()) {
             String table = "tm." + t;
             assertEquals(SchemaCopierTest.showCreate(source, table), SchemaCopierTest.showCreate(target, table), table);
             List<String> expected = dumpHex(source, t);
             List<String> actual = dumpHex(target, t);
             assertFalse(expected.isEmpty(), table);
-            assertEquals(expected.size(), r.rowsCopied().get(new TableRef("tm", t)), table);
+            assertEquals(expected.size(), copied.get(new TableRef("tm", t)), table);
             for (int i = 0; i < expected.size(); i++) {
                 assertEquals(expected.get(i), i < actual.size() ? actual.get(i) : "(missing)", table + " row " + i);
             }

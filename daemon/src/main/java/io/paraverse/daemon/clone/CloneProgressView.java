@@ -39,9 +39,9 @@ public final class CloneProgressView implements CloneProgress, AutoCloseable {
             return;
         }
         ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("clone").setInitialMax(Math.max(1, totalEstimate))
-                .setUnit(" rows", 1).showSpeed().setMaxRenderedLength(110);
+                .setUnit(" rows", 1).showSpeed().setMaxRenderedLength(120).setStyle(ProgressBarStyle.ASCII);
         if (System.console() != null) {
-            b.setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).setUpdateIntervalMillis(500);
+            b.setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out)).setUpdateIntervalMillis(500);
         } else {
             b.setConsumer(new DelegatingProgressBarConsumer(out::println)).setUpdateIntervalMillis(5_000);
         }
@@ -65,7 +65,7 @@ public final class CloneProgressView implements CloneProgress, AutoCloseable {
                 bar.maxHint(estimate);
             }
             bar.stepTo(total);
-            bar.setExtraMessage(table.toString());
+            bar.setExtraMessage(" " + table);
         }
     }
 

@@ -12,7 +12,6 @@ import io.paraverse.journal.JournalOptions;
 import io.paraverse.journal.PrefetchingJournalReader;
 import io.paraverse.journal.SegmentJournal;
 import io.paraverse.translator.Commit;
-import io.paraverse.translator.IdentityTranslator;
 import io.paraverse.translator.SourcePosition;
 import io.paraverse.translator.TranslationContext;
 import org.slf4j.Logger;
@@ -89,7 +88,7 @@ public final class Pipeline implements AutoCloseable {
         Endpoint t = config.target();
         targetPool = TargetDataSource.create(t.jdbcUrl(""), t.user(), t.password(), 2);
         ApplierOptions options = ApplierOptions.builder(config.name()).maxTransactionRows(config.maxBatchRows()).build();
-        applier = new Applier(targetPool, new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()), options);
+        applier = new Applier(targetPool, config.translator(), TranslationContext.of(config.translatorConfig(), Map.of()), options);
         ApplyCheckpoint cp = applier.checkpoint();
         log.info("target checkpoint: journal seq {}, source {}", cp.journalSeq(), cp.gtidPosition());
         targetStartGtid = cp.isEmpty() ? config.startGtid() : null;

@@ -1,7 +1,11 @@
 package io.paraverse.daemon.pipeline;
 
+import io.paraverse.translator.IdentityTranslator;
+import io.paraverse.translator.Translator;
+
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,6 +22,8 @@ public final class PipelineConfig {
     private final List<String> exclude;
     private final String startGtid;
     private final int maxBatchRows;
+    private final Translator translator;
+    private final Map<String, String> translatorConfig;
 
     private PipelineConfig(Builder b) {
         this.name = require(b.name, "name");
@@ -34,6 +40,8 @@ public final class PipelineConfig {
             throw new IllegalArgumentException("maxBatchRows must be at least 1, got " + b.maxBatchRows);
         }
         this.maxBatchRows = b.maxBatchRows;
+        this.translator = require(b.translator, "translator");
+        this.translatorConfig = Map.copyOf(b.translatorConfig);
     }
 
     private static <T> T require(T v, String field) {
@@ -51,6 +59,9 @@ public final class PipelineConfig {
     /** GTID position to start capturing at when nothing was captured yet; null = the source's current position. */
     public String startGtid() { return startGtid; }
     public int maxBatchRows() { return maxBatchRows; }
+    /** Rewrites each source change for the target (default: {@link IdentityTranslator}, same tables and columns). */
+    public Translator translator() { return translator; }
+    public Map<String, String> translatorConfig() { return translatorConfig; }
 
     @Override
     public String toString() {
@@ -67,6 +78,8 @@ public final class PipelineConfig {
         private List<String> exclude = List.of();
         private String startGtid;
         private int maxBatchRows = 20_000;
+        private Translator translator = new IdentityTranslator();
+        private Map<String, String> translatorConfig = Map.of();
 
         public Builder name(String v) { name = v; return this; }
         public Builder source(Endpoint v) { source = v; return this; }
@@ -76,6 +89,8 @@ public final class PipelineConfig {
         public Builder exclude(List<String> v) { exclude = v; return this; }
         public Builder startGtid(String v) { startGtid = v; return this; }
         public Builder maxBatchRows(int v) { maxBatchRows = v; return this; }
+        public Builder translator(Translator v) { translator = v; return this; }
+        public Builder translatorConfig(Map<String, String> v) { translatorConfig = v; return this; }
         public PipelineConfig build() { return new PipelineConfig(this); }
     }
 }

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One idempotent write on the target: an upsert of a complete row, or a delete by key.
- * Full values, never increments, so applying an op twice leaves the same row.
+ * One idempotent write on the target: an upsert of a complete row, an update of some columns of the row with a key,
+ * or a delete by key. Full values, never increments, so applying an op twice leaves the same row.
  */
-public sealed interface TargetOp permits TargetOp.Upsert, TargetOp.Delete {
+public sealed interface TargetOp permits TargetOp.Upsert, TargetOp.Update, TargetOp.Delete {
 
     TargetTable table();
 
@@ -23,6 +23,35 @@ public sealed interface TargetOp permits TargetOp.Upsert, TargetOp.Delete {
             if (values.size() != table.columns().size()) {
                 throw new IllegalArgumentException("upsert into " + table.qualifiedName() + " has " + values.size()
                         + " values for " + table.columns().size() + " columns");
+            }
+        }
+
+        @Override
+        public List<Object> keyValues() {
+            int[] idx = table.keyIndexes();
+            Object[] k = new Object[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                k[i] = values.get(idx[i]);
+            }
+            return Arrays.asList(k);
+        }
+    }
+
+    /**
+     * Set the non-key columns of {@code table} to {@code values} in the row with the key given by the key columns'
+     * values, if that row exists (no row is created). {@code table.columns()} lists the key columns and the columns to
+     * set; {@code values} follow that order.
+     */
+    record Update(TargetTable table, List<Object> values) implements TargetOp {
+        public Update {
+            Objects.requireNonNull(table, "table");
+            values = java.util.Collections.unmodifiableList(Arrays.asList(values.toArray()));
+            if (values.size() != table.columns().size()) {
+                throw new IllegalArgumentException("update of " + table.qualifiedName() + " has " + values.size()
+                        + " values for " + table.columns().size() + " columns");
+            }
+            if (table.columns().size() == table.key().size()) {
+                throw new IllegalArgumentException("update of " + table.qualifiedName() + " sets no column besides the key " + table.key());
             }
         }
 

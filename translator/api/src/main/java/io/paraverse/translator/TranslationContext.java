@@ -17,7 +17,11 @@ public interface TranslationContext {
     /** The translator's own configuration from the migration definition (never null). */
     Map<String, String> config();
 
-    /** Target schema that source schema {@code sourceSchema} maps to (identity unless configured). */
+    /**
+     * Where to write what would go to schema {@code schema} (a source schema for identity translation, or the target
+     * schema a translator writes to): identity unless configured. Translators should pass their target schema
+     * through this, so an operator (and translate-check, which writes to a scratch schema) can redirect them.
+     */
     default String targetSchema(String sourceSchema) {
         return sourceSchema;
     }

@@ -38,6 +38,38 @@ class DemoCommandTest {
     }
 
     @Test
+    void mediawikiDemoUpgradesALiveWikiAndProvesTheCloneEqual() throws Exception {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = Main.commandLine().execute("demo", "--example", "mediawiki", "--seconds", "3", "--writers", "2", "--json");
+        } finally {
+            System.setOut(oldOut);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, out);
+        assertTrue(out.contains("\"verified\" : true") && out.contains("\"example\" : \"mediawiki\""), out);
+        assertTrue(out.matches("(?s).*\"rowChangesApplied\" : [1-9].*"), "changes were translated during the demo: " + out);
+    }
+
+    @Test
+    void anUnknownExampleIsBadUsage() {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exit = Main.commandLine().execute("demo", "--example", "wordpress");
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertEquals(2, exit);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown example 'wordpress'"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void badUsageExitsTwoAndNamesTheOption() {
         PrintStream oldErr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();

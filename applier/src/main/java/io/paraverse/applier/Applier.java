@@ -35,10 +35,18 @@ import javax.sql.DataSource;
  * open target transaction that commits at its commit entry. Memory stays bounded by {@code maxTransactionRows}
  * ops whatever the backlog.
  *
+ * <h2>Translation context</h2>
+ * The translator gets a {@link PersistentContext}: id maps and allocators kept on the target and written in the
+ * same target transaction as the ops of the rows that changed them (dropped with a dropped batch, so a replay
+ * sees the same ids), and lookups of target rows that first make the batch's buffered ops visible.
+ *
  * <h2>Errors</h2>
- * A translation failure or a statement the target rejects rolls the target transaction back and stops the
- * applier with an {@link ApplyException} naming table, key, journal seq, source position and SQL error; the
- * checkpoint stays at the last good commit and nothing is skipped. Transient errors (deadlock, lock wait timeout,
+ * A row that cannot become writable ops (translator failure, missing target table, NULL key) is found before
+ * any op of its source transaction is written: the whole source transactions before it are committed, then the
+ * applier stops with an {@link ApplyException} naming GTID, binlog position, source table and key, translator and
+ * cause. A statement the target rejects rolls the target transaction back and stops the applier naming table,
+ * key, journal seq, source position and SQL error; the checkpoint stays at the last good commit. Nothing is
+ * skipped unless an operator asked for that transaction ({@link SkipRequests}, {@link TransactionSkipper}). Transient errors (deadlock, lock wait timeout,
  * lost connection) are retried with exponential backoff by replaying the target transaction from its first op,
  * which the buffer still holds. Before replaying, the checkpoint is read back: if the failure hit the COMMIT
  * itself and the commit did land, the batch is not applied twice. A huge source transaction that was already
@@ -62,6 +70,9 @@ public final class Applier {
     private final long maxBatchDelayNanos;
     private final long idleFlushNanos;
     private final ShapeCache shapes;
+    private final PersistentContext context;
+    private final TransactionSkipper skipper;
+    private final TargetReader targetReader;
     private final RowTranslator rows;
     private final ApplyProgress progress = new ApplyProgress();
     private final SessionHolder sessions;
@@ -84,10 +95,19 @@ public final class Applier {
         this.maxBatchDelayNanos = options.maxBatchDelay().toNanos();
         this.idleFlushNanos = options.idleFlushDelay().toNanos();
         this.shapes = new ShapeCache(options.maxStatementRows());
-        this.rows = new RowTranslator(translator, context, shapes);
         this.sessions = new SessionHolder(target, options.sqlMode());
         this.recovery = new TransientRecovery(options, store, sessions, batch, progress);
         this.committer = new BatchCommitter(options, store, sessions, recovery, batch, progress);
+        this.targetReader = new TargetReader(sessions, recovery, batch);
+        IdMapStore ids = new IdMapStore(options.checkpointSchema(), options.pipeline());
+        SkipRequests skips = new SkipRequests(options.checkpointSchema(), options.pipeline());
+        recovery.addSetup(ids::ensureOnce);
+        recovery.addSetup(skips::ensureOnce);
+        this.context = new PersistentContext(context, ids, targetReader, new RowLookup(), this::flushForRead);
+        this.skipper = new TransactionSkipper(skips, options.pipeline());
+        batch.parts.add(this.context);
+        batch.parts.add(skipper);
+        this.rows = new RowTranslator(translator, this.context, shapes, targetReader, options.pipeline());
     }
 
     public ApplierOptions options() { return options; }
@@ -164,6 +184,7 @@ public final class Applier {
         stopRequested = false;
         progress.caughtUp = false;
         shapes.clear(); // the target's tables may have changed since the last run (an upgrade, a fix)
+        context.clear(); // and its id maps (read again on first use)
         JournalReader reader = given;
         boolean interrupted = false;
         try {
@@ -176,6 +197,7 @@ public final class Applier {
                 progress.lastCommitTimeMillis = cp.sourceCommitTimeMillis();
             }
             batch.reset();
+            skipper.reload(targetReader);
             progress.restartRate(System.nanoTime());
             if (reader == null) {
                 reader = openAfter.apply(batch.checkpointSeq);
@@ -185,9 +207,10 @@ public final class Applier {
                     step(reader);
                 } catch (ReplayFromCheckpoint r) {
                     if (openAfter == null) {
-                        throw new ApplyException("a transient error hit a source transaction larger than maxTransactionRows ("
-                                + options.maxTransactionRows() + ") after part of it was written; it cannot be replayed from"
-                                + " memory: start the applier again from its checkpoint", null, null, batch.lastSeenSeq,
+                        throw new ApplyException("a transient error hit a source transaction after part of it was written"
+                                + " (it is larger than maxTransactionRows, " + options.maxTransactionRows() + ", or the"
+                                + " translator's reads needed it written); it cannot be replayed from memory: start the"
+                                + " applier again from its checkpoint", null, null, batch.lastSeenSeq,
                                 null, r.getCause(), true);
                     }
                     log.warn("applier {}: replaying from the journal after checkpoint seq {}", options.pipeline(),
@@ -266,19 +289,65 @@ public final class Applier {
     }
 
     private void addRow(JournalEntry.Row r) {
-        rows.translate(r, batch.buffer);
+        if (skipper.skipRow(r)) {
+            return; // an operator asked to skip its transaction: none of its rows is applied
+        }
+        try {
+            rows.translate(r, batch.buffer);
+        } catch (SourceRowException e) {
+            stopBefore(e);
+            return; // not thrown: the transaction is skipped on request
+        }
         batch.pendingRows++;
         if (batch.buffer.size() >= options.maxTransactionRows()) {
             if (batch.boundaryCommit != null) {
                 committer.commitBoundary(); // what is complete goes first, so only one huge source transaction is ever split
             }
             if (batch.buffer.size() >= options.maxTransactionRows()) {
-                committer.spill();
+                committer.spill(false);
             }
         }
     }
 
+    /**
+     * A row of the current source transaction cannot be applied: commits the whole source transactions before it,
+     * so the target and checkpoint end just before it, then stops, unless a skip request for it exists by now.
+     */
+    private void stopBefore(SourceRowException e) {
+        if (batch.boundaryCommit != null) {
+            try {
+                committer.commitBoundary();
+            } catch (RuntimeException c) {
+                c.addSuppressed(e);
+                throw c;
+            }
+        }
+        if (batch.spilled || !skipper.skipCurrent(targetReader)) {
+            throw e; // part of it was written (a huge transaction): the run loop rolls that back
+        }
+        log.warn("applier {}: a skip request exists for the failing source transaction; skipping it: {}",
+                options.pipeline(), e.getMessage());
+        batch.buffer.clear(); // only ops of this transaction are left after the commit above
+        batch.boundary = 0;
+        batch.pendingRows = 0;
+        context.discardAfter(batch.checkpointSeq);
+    }
+
+    /**
+     * Makes every buffered op visible to reads in the apply transaction (lookups, allocator seeds): commits the
+     * whole source transactions, then writes the open one's ops without committing.
+     */
+    private void flushForRead() {
+        if (batch.boundaryCommit != null) {
+            committer.commitBoundary();
+        }
+        if (!batch.buffer.isEmpty()) {
+            committer.spill(true);
+        }
+    }
+
     private void addCommit(JournalEntry.TxCommit c) {
+        skipper.commit(c);
         long now = System.nanoTime();
         batch.markCommit(c, now);
         if (batch.spilled || batch.buffer.size() >= options.maxTransactionRows()

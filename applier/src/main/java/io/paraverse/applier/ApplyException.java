@@ -21,7 +21,13 @@ public class ApplyException extends RuntimeException {
 
     public ApplyException(String message, String table, List<Object> key, long journalSeq, SourcePosition position,
                           Throwable cause, boolean retryable) {
-        super(compose(message, table, key, journalSeq, position, cause), cause);
+        this(message, table, key, journalSeq, position, cause, retryable, null);
+    }
+
+    /** With a closing sentence for the operator (what to do next), after the cause. */
+    ApplyException(String message, String table, List<Object> key, long journalSeq, SourcePosition position,
+                   Throwable cause, boolean retryable, String advice) {
+        super(compose(message, table, key, journalSeq, position, cause) + (advice == null ? "" : ". " + advice), cause);
         this.table = table;
         this.key = key;
         this.journalSeq = journalSeq;

@@ -29,6 +29,8 @@ final class Batch {
     /** Part of the open target transaction was written already (a source transaction above the row limit). */
     boolean spilled;
     long spilledRowsWritten;
+    /** State written with the ops (id maps, skip audits); its uncommitted changes go when the batch is dropped. */
+    final java.util.List<BatchPart> parts = new java.util.ArrayList<>();
 
     /** Drops everything buffered; the next entry expected is the one after the checkpoint. */
     void reset() {
@@ -44,6 +46,9 @@ final class Batch {
         spilledRowsWritten = 0;
         lastSeenSeq = checkpointSeq;
         sawEntry = false;
+        for (BatchPart p : parts) {
+            p.discard();
+        }
     }
 
     /** A source commit was taken in: the buffer up to here is whole source transactions. */

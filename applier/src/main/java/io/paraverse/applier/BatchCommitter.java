@@ -55,6 +55,9 @@ final class BatchCommitter {
                 writer.write(s, batch.buffer, 0, batch.boundary);
                 boolean moved;
                 try {
+                    for (BatchPart p : batch.parts) {
+                        p.write(s, c.seq());
+                    }
                     moved = !store.advance(s, batch.checkpointSeq, c.seq(), c.commit());
                     if (!moved) {
                         s.commit();
@@ -91,6 +94,9 @@ final class BatchCommitter {
         progress.lastPosition = c.commit().position();
         progress.lastCommitTimeMillis = c.commit().commitTimeMillis();
         batch.committed();
+        for (BatchPart p : batch.parts) {
+            p.committed(c.seq());
+        }
         recovery.committed();
         long now = System.nanoTime();
         progress.sampleRate(now);
@@ -107,8 +113,11 @@ final class BatchCommitter {
         }
     }
 
-    /** Writes the buffer (one open source transaction) into the open target transaction without committing. */
-    void spill() {
+    /**
+     * Writes the buffer (one open source transaction) into the open target transaction without committing:
+     * because it is larger than maxTransactionRows, or ({@code forRead}) so that a read of the target sees it.
+     */
+    void spill(boolean forRead) {
         int attempt = 0;
         while (true) {
             try {
@@ -122,7 +131,7 @@ final class BatchCommitter {
                 throw e;
             }
         }
-        if (!batch.spilled) {
+        if (!batch.spilled && !forRead) {
             log.info("applier {}: source transaction at journal seq {} has more than {} ops; writing it in pieces",
                     options.pipeline(), batch.lastSeenSeq, options.maxTransactionRows());
         }

@@ -31,6 +31,9 @@ final class Shape {
     private final String deleteHead;
     private final String deleteRow;
     private final String deleteTail;
+    private final String updateSql;
+    /** Positions of the columns an update sets (every non-key column), in SET order. */
+    final int[] updateSetIndexes;
     private final SqlCache upsertSql = new SqlCache();
     private final SqlCache deleteSql = new SqlCache();
 
@@ -86,7 +89,34 @@ final class Shape {
             this.deleteRow = kr.append(')').toString();
         }
         this.deleteTail = ")";
+
+        // an update is one row per statement (sent as a pipelined JDBC batch): SET the non-key columns WHERE key
+        StringBuilder set = new StringBuilder();
+        int[] setIdx = new int[columnCount - keyCount];
+        int n = 0;
+        for (int i = 0; i < columnCount; i++) {
+            if (target.key().contains(target.columns().get(i))) {
+                continue;
+            }
+            if (n > 0) {
+                set.append(',');
+            }
+            set.append(Sql.quote(target.columns().get(i))).append("=?");
+            if (n < setIdx.length) {
+                setIdx[n] = i;
+            }
+            n++;
+        }
+        this.updateSetIndexes = java.util.Arrays.copyOf(setIdx, Math.min(n, setIdx.length));
+        StringBuilder where = new StringBuilder();
+        for (int i = 0; i < keyCount; i++) {
+            where.append(i > 0 ? " AND " : "").append(Sql.quote(target.key().get(i))).append("=?");
+        }
+        this.updateSql = "UPDATE " + phys.sqlName + " SET " + set + " WHERE " + where;
     }
+
+    /** {@code UPDATE t SET c1=?,.. WHERE k1=? AND ..}: the non-key values, then the key values. */
+    String updateSql() { return updateSql; }
 
     /**
      * Statement texts by row count, least recently used dropped beyond a few: full-size statements and the common

@@ -13,4 +13,22 @@ final class Sql {
     static String literal(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
     }
+
+    /** Runs DDL statements in autocommit mode (DDL would implicitly commit an open transaction). */
+    static void ddl(java.sql.Connection c, String... statements) throws java.sql.SQLException {
+        boolean auto = c.getAutoCommit();
+        try (java.sql.Statement st = c.createStatement()) {
+            if (!auto) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        } finally {
+            if (!auto) {
+                c.setAutoCommit(false);
+            }
+        }
+    }
 }

@@ -21,6 +21,16 @@ final class TransientRecovery {
     private final ApplyProgress progress;
     /** Replays from the checkpoint since the last target commit. */
     private int replays;
+    /** Creates the applier's other tables at start (DDL, outside apply transactions). */
+    private final java.util.List<Setup> setup = new java.util.ArrayList<>();
+
+    interface Setup {
+        void ensureOnce(java.sql.Connection c) throws SQLException;
+    }
+
+    void addSetup(Setup s) {
+        setup.add(s);
+    }
 
     TransientRecovery(ApplierOptions options, CheckpointStore store, SessionHolder sessions, Batch batch,
                       ApplyProgress progress) {
@@ -46,6 +56,9 @@ final class TransientRecovery {
             try {
                 TargetSession s = sessions.get(batch.lastSeenSeq);
                 store.ensureOnce(s.connection);
+                for (Setup t : setup) {
+                    t.ensureOnce(s.connection);
+                }
                 ApplyCheckpoint cp = store.read(s.connection);
                 s.rollbackQuietly();
                 return cp;

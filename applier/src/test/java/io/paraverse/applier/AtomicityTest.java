@@ -85,21 +85,23 @@ class AtomicityTest extends SharedTargetTest {
     }
 
     @Test
-    void missingTargetTableInOneBatchCommitsNothing() {
+    void missingTargetTableStopsJustBeforeItsSourceTransaction() {
         Entries j = new Entries()
                 .insert(ITEMS, 1L, "a").commit()
                 .insert(ITEMS, 2L, "b").commit();
+        long goodSeq = j.lastSeq();
         long ghostSeq = j.lastSeq() + 2;
         j.insert(ITEMS, 3L, "c").insert(GHOST, 7L).commit();
 
-        Applier a = applier(options()); // all three transactions in one target transaction
+        Applier a = applier(options()); // all three transactions would share one target transaction
         ApplyException e = assertThrows(ApplyException.class, () -> a.runUntilCaughtUp(j.reader()));
         assertTrue(e.getMessage().contains("t_atomic.ghost does not exist"), e.getMessage());
         assertTrue(e.getMessage().contains("journal seq " + ghostSeq), e.getMessage());
         assertTrue(e.getMessage().contains("gtid 0-1-3"), e.getMessage());
-        assertEquals(List.of(), items());
-        assertEquals(0, a.checkpoint().journalSeq());
-        assertEquals(0, a.stats().rowsApplied());
+        // the whole transactions before it are committed, nothing of it
+        assertEquals(List.of(row("1", "a"), row("2", "b")), items());
+        assertEquals(goodSeq, a.checkpoint().journalSeq());
+        assertEquals(2, a.stats().rowsApplied());
 
         // the operator creates the table; the same applier, run again, re-reads the target's tables and applies
         server.execute("CREATE TABLE t_atomic.ghost (id BIGINT NOT NULL PRIMARY KEY)");

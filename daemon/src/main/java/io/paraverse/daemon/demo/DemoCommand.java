@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * the source, and cleans up. Exit 0 only when the data was proven equal.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Stream a live shop workload from a local source MariaDB into a local target and prove them equal.")
+        description = {"Stream a live shop workload from a local source MariaDB into a local target and prove them equal.",
+                "--example mediawiki: upgrade a live MediaWiki 1.4 to the incompatible 1.5 schema on a clone, translate",
+                "production's edits onto it until it catches up, and prove it equals a fresh upgrade of production."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "15", description = "how long the workload writes (default ${DEFAULT-VALUE})")
@@ -43,6 +45,8 @@ public final class DemoCommand implements Callable<Integer> {
     boolean json;
     @Option(names = "--keep", description = "keep the servers' data directories (printed at the end)")
     boolean keep;
+    @Option(names = "--example", defaultValue = "shop", description = "shop (replication, same schema) or mediawiki (1.4 -> 1.5 upgrade) (default ${DEFAULT-VALUE})")
+    String example;
 
     @Override
     public Integer call() throws Exception {
@@ -51,6 +55,23 @@ public final class DemoCommand implements Callable<Integer> {
         boolean verified = false;
         Path work = keep ? WorkDirs.create("paraverse-demo-") : WorkDirs.createRemovedOnExit("paraverse-demo-");
         long t0 = System.nanoTime();
+        if (example.equals("mediawiki")) {
+            try {
+                verified = MediaWikiDemo.run(work, keep, seconds, writers, out, summary);
+                if (keep) {
+                    out.println("data kept in " + work);
+                }
+            } finally {
+                if (!keep) {
+                    WorkDirs.delete(work);
+                }
+            }
+            return finish(summary, verified, t0);
+        }
+        if (!example.equals("shop")) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--example: unknown example '" + example + "'; choose shop or mediawiki");
+        }
         out.println("Paraverse demo: a shop application writes to a source MariaDB; Paraverse captures its binlog into a");
         out.println("journal and applies every row change to a target MariaDB, then proves both hold the same data.");
         out.println();
@@ -113,6 +134,10 @@ public final class DemoCommand implements Callable<Integer> {
                 WorkDirs.delete(work);
             }
         }
+        return finish(summary, verified, t0);
+    }
+
+    private int finish(Map<String, Object> summary, boolean verified, long t0) throws Exception {
         summary.put("verified", verified);
         summary.put("totalSeconds", round(secs(t0)));
         if (json) {

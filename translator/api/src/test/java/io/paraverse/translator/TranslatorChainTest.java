@@ -72,7 +72,7 @@ class TranslatorChainTest {
     }
 
     @Test
-    void routeIsComputedOncePerTableVersion() {
+    void everyChangeOfATableReachesItsTranslatorThroughTheCachedRoute() {
         Marker m = new Marker("m", "a.t");
         TranslatorChain chain = TranslatorChain.of(List.of(m), List.of());
         RowChange c = insert("a", "t");

@@ -58,10 +58,10 @@ class TranslateCheckTest {
     }
 
     /** The translation the upgrade implies; {@code bug} makes it disagree on purpose. */
-    static final class SplitCustomer extends AbstractTranslator {
+    public static final class SplitCustomer extends AbstractTranslator {
         private final String bug;
 
-        SplitCustomer(String bug) {
+        public SplitCustomer(String bug) {
             this.bug = bug;
         }
 
@@ -154,6 +154,44 @@ class TranslateCheckTest {
                 work, false));
         assertTrue(r.tables().get(1).equal(), r.tables().get(1).toString());
         assertEquals(450, r.tables().get(0).differing(), "the upgrade lowercases e-mails; the mapping does not: " + r.tables().get(0));
+    }
+
+    @Test
+    void theCommandFindsTheTranslatorByNameAndExitsByTheVerdict() throws Exception {
+        Path pw = work.resolve("clone.pw");
+        java.nio.file.Files.writeString(pw, clone.password());
+        String[] common = {"translate-check", "--name", "cli", "--clone", "127.0.0.1:" + clone.port(), "--clone-user", "root",
+                "--clone-password-file", pw.toString(), "--schema", "shop", "--tables", "customer", "--snapshot-schema", "check_old",
+                "--translator", "split-customer", "--work-dir", work.toString(), "--json"};
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(errors, true, java.nio.charset.StandardCharsets.UTF_8));
+        int agree;
+        int byName;
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            agree = io.paraverse.daemon.Main.commandLine().execute(concat(common, "--compare", "client:client_id", "--compare", "address:client_id"));
+            // rows matched by a natural key instead of the id, one column left out of the comparison
+            byName = io.paraverse.daemon.Main.commandLine().execute(concat(common, "--compare", "client:full_name:ignore=email"));
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+        String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8) + errors.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, agree, out);
+        assertTrue(out.contains("\"equal\" : true"), out);
+        assertEquals(0, byName, "matched by a natural key (unique names) with a column ignored, they agree too: " + out);
+        assertFalse(out.contains(clone.password()));
+        int usage = io.paraverse.daemon.Main.commandLine().execute(concat(common, "--compare", "client"));
+        assertEquals(1, usage, "a malformed --compare is reported as a failed command");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static long count(String sql) throws Exception {

@@ -3,6 +3,7 @@ package io.paraverse.daemon;
 import io.paraverse.daemon.bench.BenchCommand;
 import io.paraverse.daemon.cli.CloneCommand;
 import io.paraverse.daemon.cli.ReplicateCommand;
+import io.paraverse.daemon.cli.TranslateCheckCommand;
 import io.paraverse.daemon.cli.SkipCommand;
 import io.paraverse.daemon.demo.DemoCommand;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "paraverse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Zero-downtime upgrades of MySQL/MariaDB applications across incompatible schema changes.",
-        subcommands = {DemoCommand.class, BenchCommand.class, CloneCommand.class, ReplicateCommand.class, SkipCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, BenchCommand.class, CloneCommand.class, ReplicateCommand.class, TranslateCheckCommand.class, SkipCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed or the data was not proven equal", "2:bad usage"})
 public final class Main implements Runnable {

@@ -111,8 +111,9 @@ public final class TranslateCheck {
         try (Connection c = connect(config.server()); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + q(scratch));
             st.execute("CREATE DATABASE " + q(scratch));
-            for (Compare cmp : config.compare()) {
-                st.execute("CREATE TABLE " + q(scratch) + "." + q(cmp.table()) + " LIKE " + q(config.upgradedSchema()) + "." + q(cmp.table()));
+            // every upgraded table, not only the compared ones: the translators may write any of them
+            for (String table : baseTables(c, config.upgradedSchema())) {
+                st.execute("CREATE TABLE " + q(scratch) + "." + q(table) + " LIKE " + q(config.upgradedSchema()) + "." + q(table));
             }
             forgetEarlierRun(st, config.pipeline());
         }
@@ -180,6 +181,22 @@ public final class TranslateCheck {
                 }
             }
         }
+    }
+
+    private static List<String> baseTables(Connection c, String schema) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (var ps = c.prepareStatement("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA=? AND TABLE_TYPE='BASE TABLE'")) {
+            ps.setString(1, schema);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("the upgraded schema " + schema + " has no tables on the clone: run the upgrade first");
+        }
+        return out;
     }
 
     private static Connection connect(Endpoint e) throws SQLException {

@@ -38,13 +38,23 @@ public final class ReplicateCommand implements Callable<Integer> {
             description = "GTID position to start at when the journal is empty (default: the source's current position)")
     String startGtid;
     @Option(names = "--status-every", defaultValue = "5", paramLabel = "SECONDS") int statusEvery;
+    @picocli.CommandLine.Mixin TranslatorOptions translators;
 
     @Override
     public Integer call() throws Exception {
-        PipelineConfig cfg = PipelineConfig.builder().name(name)
-                .source(endpoint("--source", source, sourceUser, Secrets.read("--source-password", sourcePasswordEnv, sourcePasswordFile)))
-                .target(endpoint("--target", target, targetUser, Secrets.read("--target-password", targetPasswordEnv, targetPasswordFile)))
-                .journalDir(journal).include(include).exclude(exclude).startGtid(startGtid).build();
+        Endpoint src = endpoint("--source", source, sourceUser, Secrets.read("--source-password", sourcePasswordEnv, sourcePasswordFile));
+        Endpoint tgt = endpoint("--target", target, targetUser, Secrets.read("--target-password", targetPasswordEnv, targetPasswordFile));
+        PipelineConfig cfg = PipelineConfig.builder().name(name).source(src).target(tgt)
+                .journalDir(journal).include(include).exclude(exclude).startGtid(startGtid)
+                .translator(translators.build(new TranslatorOptions.Schemas() {
+                    @Override public java.sql.Connection source() throws java.sql.SQLException {
+                        return java.sql.DriverManager.getConnection(src.jdbcUrl(""), src.user(), src.password());
+                    }
+
+                    @Override public java.sql.Connection target() throws java.sql.SQLException {
+                        return java.sql.DriverManager.getConnection(tgt.jdbcUrl(""), tgt.user(), tgt.password());
+                    }
+                })).build();
         CountDownLatch stopped = new CountDownLatch(1);
         try (Pipeline p = Pipeline.start(cfg)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

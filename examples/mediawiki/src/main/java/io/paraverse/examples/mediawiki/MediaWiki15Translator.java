@@ -302,6 +302,22 @@ public final class MediaWiki15Translator extends AbstractTranslator {
         if (text instanceof byte[] b) {
             return b.length;
         }
-        return text.toString().getBytes(StandardCharsets.UTF_8).length;
+        // counted, not encoded: texts run to tens of KB and this runs for every edit
+        String s = text.toString();
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 }

@@ -1,5 +1,7 @@
 package io.paraverse.capture;
 
+import io.paraverse.translator.MariaDbText;
+
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -24,13 +26,8 @@ final class Collations {
 
     static final TextDecoder UTF8 = (b, off, len) -> new String(b, off, len, StandardCharsets.UTF_8);
 
-    /**
-     * MariaDB's latin1 is Windows-1252 except that the five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90,
-     * 0x9D) map to the C1 controls U+0081.. (Java's windows-1252 decodes them as U+FFFD and would lose them).
-     */
+    /** MariaDB's latin1 ({@link MariaDbText#latin1Char}): ASCII runs take the fast path. */
     static final TextDecoder LATIN1 = new TextDecoder() {
-        private final char[] table = latin1Table();
-
         @Override
         public String decode(byte[] b, int off, int len) {
             int end = off + len;
@@ -43,22 +40,11 @@ final class Collations {
             }
             char[] out = new char[len];
             for (int j = 0; j < len; j++) {
-                out[j] = table[b[off + j] & 0xFF];
+                out[j] = MariaDbText.latin1Char(b[off + j] & 0xFF);
             }
             return new String(out);
         }
     };
-
-    private static char[] latin1Table() {
-        Charset cp1252 = Charset.forName("windows-1252");
-        char[] t = new char[256];
-        for (int i = 0; i < 256; i++) {
-            String s = new String(new byte[] {(byte) i}, cp1252);
-            char c = s.length() == 1 ? s.charAt(0) : '\uFFFD';
-            t[i] = c == '\uFFFD' ? (char) i : c;
-        }
-        return t;
-    }
 
     private final Map<Integer, String> charsetById;
 
@@ -125,27 +111,14 @@ final class Collations {
             case "latin1":
                 return LATIN1;
             default:
-                String java = JAVA_NAMES.get(charset);
-                if (java == null || !Charset.isSupported(java)) {
+                Charset cs = MariaDbText.javaCharset(charset);
+                if (cs == null) {
                     return null;
                 }
-                Charset cs = Charset.forName(java);
                 return (b, off, len) -> new String(b, off, len, cs);
         }
     }
 
-    private static final Map<String, String> JAVA_NAMES = Map.ofEntries(
-            Map.entry("ascii", "US-ASCII"), Map.entry("ucs2", "UTF-16BE"), Map.entry("utf16", "UTF-16BE"),
-            Map.entry("utf16le", "UTF-16LE"), Map.entry("utf32", "UTF-32BE"), Map.entry("cp1250", "windows-1250"),
-            Map.entry("cp1251", "windows-1251"), Map.entry("cp1256", "windows-1256"),
-            Map.entry("cp1257", "windows-1257"), Map.entry("latin2", "ISO-8859-2"), Map.entry("latin5", "ISO-8859-9"),
-            Map.entry("latin7", "ISO-8859-13"), Map.entry("greek", "ISO-8859-7"), Map.entry("hebrew", "ISO-8859-8"),
-            Map.entry("koi8r", "KOI8-R"), Map.entry("koi8u", "KOI8-U"), Map.entry("cp850", "IBM850"),
-            Map.entry("cp852", "IBM852"), Map.entry("cp866", "IBM866"), Map.entry("sjis", "Shift_JIS"),
-            Map.entry("cp932", "windows-31j"), Map.entry("ujis", "EUC-JP"), Map.entry("eucjpms", "x-eucJP-Open"),
-            Map.entry("gbk", "GBK"), Map.entry("gb2312", "GB2312"), Map.entry("big5", "Big5"),
-            Map.entry("euckr", "EUC-KR"), Map.entry("tis620", "TIS-620"), Map.entry("macroman", "x-MacRoman"),
-            Map.entry("macce", "x-MacCentralEurope"));
 
     private static Map<Integer, String> builtInTable() {
         Map<Integer, String> m = new HashMap<>();

@@ -406,22 +406,9 @@ final class RowsDecoder {
         if (secs == 0 && micros == 0) {
             return datetime(0, 0, 0, 0, 0, 0, 0, fsp);
         }
-        long days = Math.floorDiv(secs, 86400L);
         int sod = (int) Math.floorMod(secs, 86400L);
-        // civil-from-days (H. Hinnant), proleptic Gregorian, UTC
-        long z = days + 719468;
-        long era = Math.floorDiv(z, 146097);
-        long doe = z - era * 146097;
-        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        long y = yoe + era * 400;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        int d = (int) (doy - (153 * mp + 2) / 5 + 1);
-        int m = (int) (mp < 10 ? mp + 3 : mp - 9);
-        if (m <= 2) {
-            y++;
-        }
-        return datetime((int) y, m, d, sod / 3600, sod / 60 % 60, sod % 60, micros, fsp);
+        int[] ymd = io.paraverse.translator.MariaDbText.civilFromDays(Math.floorDiv(secs, 86400L)); // UTC
+        return datetime(ymd[0], ymd[1], ymd[2], sod / 3600, sod / 60 % 60, sod % 60, micros, fsp);
     }
 
     private String date(int y, int m, int d) {

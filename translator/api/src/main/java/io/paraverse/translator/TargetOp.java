@@ -28,12 +28,7 @@ public sealed interface TargetOp permits TargetOp.Upsert, TargetOp.Update, Targe
 
         @Override
         public List<Object> keyValues() {
-            int[] idx = table.keyIndexes();
-            Object[] k = new Object[idx.length];
-            for (int i = 0; i < idx.length; i++) {
-                k[i] = values.get(idx[i]);
-            }
-            return Arrays.asList(k);
+            return keyOf(table, values);
         }
     }
 
@@ -57,13 +52,18 @@ public sealed interface TargetOp permits TargetOp.Upsert, TargetOp.Update, Targe
 
         @Override
         public List<Object> keyValues() {
-            int[] idx = table.keyIndexes();
-            Object[] k = new Object[idx.length];
-            for (int i = 0; i < idx.length; i++) {
-                k[i] = values.get(idx[i]);
-            }
-            return Arrays.asList(k);
+            return keyOf(table, values);
         }
+    }
+
+    /** The key values within a full list of values in {@code table.columns()} order. */
+    private static List<Object> keyOf(TargetTable table, List<Object> values) {
+        int[] idx = table.keyIndexes();
+        Object[] k = new Object[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            k[i] = values.get(idx[i]);
+        }
+        return Arrays.asList(k);
     }
 
     /** Delete the row with this key, if it exists. */

@@ -1,5 +1,7 @@
 package io.paraverse.translator.mapping;
 
+import io.paraverse.translator.MariaDbText;
+
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,7 +11,6 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * MariaDB character sets by their server names, as strict codecs: a byte sequence that is not valid in the charset,
@@ -20,21 +21,7 @@ import java.util.Map;
 final class Charsets {
     private Charsets() { }
 
-    private static final Map<String, String> JAVA_NAMES = Map.ofEntries(
-            Map.entry("utf8", "UTF-8"), Map.entry("utf8mb3", "UTF-8"), Map.entry("utf8mb4", "UTF-8"),
-            Map.entry("ascii", "US-ASCII"), Map.entry("ucs2", "UTF-16BE"), Map.entry("utf16", "UTF-16BE"),
-            Map.entry("utf16le", "UTF-16LE"), Map.entry("utf32", "UTF-32BE"), Map.entry("cp1250", "windows-1250"),
-            Map.entry("cp1251", "windows-1251"), Map.entry("cp1256", "windows-1256"),
-            Map.entry("cp1257", "windows-1257"), Map.entry("latin2", "ISO-8859-2"), Map.entry("latin5", "ISO-8859-9"),
-            Map.entry("latin7", "ISO-8859-13"), Map.entry("greek", "ISO-8859-7"), Map.entry("hebrew", "ISO-8859-8"),
-            Map.entry("koi8r", "KOI8-R"), Map.entry("koi8u", "KOI8-U"), Map.entry("cp850", "IBM850"),
-            Map.entry("cp852", "IBM852"), Map.entry("cp866", "IBM866"), Map.entry("sjis", "Shift_JIS"),
-            Map.entry("cp932", "windows-31j"), Map.entry("ujis", "EUC-JP"), Map.entry("eucjpms", "x-eucJP-Open"),
-            Map.entry("gbk", "GBK"), Map.entry("gb2312", "GB2312"), Map.entry("big5", "Big5"),
-            Map.entry("euckr", "EUC-KR"), Map.entry("tis620", "TIS-620"), Map.entry("macroman", "x-MacRoman"),
-            Map.entry("macce", "x-MacCentralEurope"));
 
-    private static final char[] LATIN1 = latin1Table();
 
     /** Whether MariaDB charset {@code name} is known here. */
     static boolean supported(String name) {
@@ -42,8 +29,7 @@ final class Charsets {
         if (n.equals("latin1")) {
             return true;
         }
-        String j = JAVA_NAMES.get(n);
-        return j != null && Charset.isSupported(j);
+        return MariaDbText.javaCharset(n) != null;
     }
 
     /** True for charsets that hold every Unicode character (no encodability check needed). */
@@ -58,11 +44,10 @@ final class Charsets {
         if (n.equals("latin1")) {
             return new Latin1Codec();
         }
-        String j = JAVA_NAMES.get(n);
-        if (j == null || !Charset.isSupported(j)) {
+        Charset cs = MariaDbText.javaCharset(n);
+        if (cs == null) {
             throw new IllegalArgumentException("unknown character set " + name);
         }
-        Charset cs = Charset.forName(j);
         return cs == StandardCharsets.UTF_8 && !n.equals("utf8mb4") ? new JavaCodec(cs, true) : new JavaCodec(cs, false);
     }
 
@@ -82,7 +67,7 @@ final class Charsets {
 
         static {
             for (int i = 0; i < 256; i++) {
-                char c = LATIN1[i];
+                char c = MariaDbText.latin1Char(i);
                 REVERSE[c] = (byte) i;
                 HAS[c] = true;
             }
@@ -92,7 +77,7 @@ final class Charsets {
         public String decode(byte[] b) {
             char[] out = new char[b.length];
             for (int i = 0; i < b.length; i++) {
-                out[i] = LATIN1[b[i] & 0xFF];
+                out[i] = MariaDbText.latin1Char(b[i] & 0xFF);
             }
             return new String(out);
         }
@@ -195,16 +180,5 @@ final class Charsets {
 
     private static Conversions.ConversionFailure unmappable(char c, String cs) {
         return new Conversions.ConversionFailure(String.format("character U+%04X cannot be stored in %s", (int) c, cs));
-    }
-
-    private static char[] latin1Table() {
-        Charset cp1252 = Charset.forName("windows-1252");
-        char[] t = new char[256];
-        for (int i = 0; i < 256; i++) {
-            String s = new String(new byte[] {(byte) i}, cp1252);
-            char c = s.length() == 1 ? s.charAt(0) : '\uFFFD';
-            t[i] = c == '\uFFFD' ? (char) i : c;
-        }
-        return t;
     }
 }

@@ -1,5 +1,7 @@
 package io.paraverse.translator.mapping;
 
+import io.paraverse.translator.MariaDbText;
+
 import io.paraverse.translator.SqlType;
 import io.paraverse.translator.mapping.DbSchema.DbColumn;
 
@@ -440,21 +442,11 @@ final class Conversions {
         if (secs < -30610224000L || secs > 253402300799L) { // 1000-01-01 .. 9999-12-31 23:59:59
             throw new ConversionFailure(t + " is outside the DATETIME range as unix " + (millis ? "milliseconds" : "seconds"));
         }
-        long days = Math.floorDiv(secs, 86400L);
         int sod = (int) Math.floorMod(secs, 86400L);
-        // civil_from_days (H. Hinnant)
-        long z = days + 719468;
-        long era = Math.floorDiv(z, 146097);
-        long doe = z - era * 146097;
-        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        long y = yoe + era * 400;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        int d = (int) (doy - (153 * mp + 2) / 5 + 1);
-        int m = (int) (mp < 10 ? mp + 3 : mp - 9);
-        if (m <= 2) {
-            y++;
-        }
+        int[] ymd = MariaDbText.civilFromDays(Math.floorDiv(secs, 86400L));
+        long y = ymd[0];
+        int m = ymd[1];
+        int d = ymd[2];
         char[] c = new char[millis ? 23 : 19];
         digits(c, 0, (int) y, 4);
         c[4] = '-';

@@ -13,6 +13,7 @@ import io.paraverse.journal.PrefetchingJournalReader;
 import io.paraverse.journal.SegmentJournal;
 import io.paraverse.translator.Commit;
 import io.paraverse.translator.SourcePosition;
+import io.paraverse.translator.Translator;
 import io.paraverse.translator.TranslationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public final class Pipeline implements AutoCloseable {
     private final CaptureConfig captureConfig;
     private SegmentJournal journal;
     private HikariDataSource targetPool;
-    private Applier applier;
+    private volatile Applier applier;
     private BinlogCapture capture;
     private Thread applyThread;
     private final AtomicReference<Throwable> applyFailure = new AtomicReference<>();
@@ -72,7 +73,11 @@ public final class Pipeline implements AutoCloseable {
         ApplyCheckpoint checkpoint = openApplier();
         String resumeFrom = capturePosition(checkpoint);
         startCapture(resumeFrom);
-        startApply();
+        if (config.applyOnStart()) {
+            startApply();
+        } else {
+            log.info("pipeline {}: capturing only; apply starts when asked (resumeApply)", config.name());
+        }
         running = true;
     }
 
@@ -87,12 +92,56 @@ public final class Pipeline implements AutoCloseable {
     private ApplyCheckpoint openApplier() {
         Endpoint t = config.target();
         targetPool = TargetDataSource.create(t.jdbcUrl(""), t.user(), t.password(), 2);
-        ApplierOptions options = ApplierOptions.builder(config.name()).maxTransactionRows(config.maxBatchRows()).build();
-        applier = new Applier(targetPool, config.translator(), TranslationContext.of(config.translatorConfig(), Map.of()), options);
+        applier = newApplier(config.translator(), config.translatorConfig());
         ApplyCheckpoint cp = applier.checkpoint();
         log.info("target checkpoint: journal seq {}, source {}", cp.journalSeq(), cp.gtidPosition());
         targetStartGtid = cp.isEmpty() ? config.startGtid() : null;
         return cp;
+    }
+
+    private Applier newApplier(Translator translator, Map<String, String> translatorConfig) {
+        ApplierOptions options = ApplierOptions.builder(config.name()).maxTransactionRows(config.maxBatchRows()).build();
+        return new Applier(targetPool, translator, TranslationContext.of(translatorConfig, Map.of()), options);
+    }
+
+    /**
+     * Stops applying once the current batch is committed; capture keeps filling the journal. The migration does this
+     * while the upgrade reshapes the clone (nothing may write to it then).
+     */
+    public synchronized void pauseApply() {
+        if (applyThread == null) {
+            return;
+        }
+        applier.stop();
+        try {
+            applyThread.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while pausing apply of " + config.name(), e);
+        }
+        if (applyThread.isAlive()) {
+            throw new IllegalStateException("apply of " + config.name() + " did not stop within 60 s");
+        }
+        applyThread = null;
+        log.info("pipeline {}: apply paused at {}; capture continues", config.name(), applier.stats().lastPosition());
+    }
+
+    /**
+     * Applies again from the target's checkpoint, now through {@code translator} (after the upgrade: the migration's
+     * translators into the new schema).
+     */
+    public synchronized void resumeApply(Translator translator, Map<String, String> translatorConfig) {
+        if (applyThread != null) {
+            throw new IllegalStateException("apply of " + config.name() + " is already running");
+        }
+        applyFailure.set(null);
+        applier = newApplier(translator, translatorConfig);
+        startApply();
+        log.info("pipeline {}: apply resumed with translator {}", config.name(), translator.name());
+    }
+
+    public synchronized boolean applying() {
+        return applyThread != null && applyThread.isAlive();
     }
 
     /** Where capture starts: after the journal's last commit; else the configured start (or the source's now). */

@@ -24,6 +24,7 @@ public final class PipelineConfig {
     private final int maxBatchRows;
     private final Translator translator;
     private final Map<String, String> translatorConfig;
+    private final boolean applyOnStart;
 
     private PipelineConfig(Builder b) {
         this.name = require(b.name, "name");
@@ -42,6 +43,7 @@ public final class PipelineConfig {
         this.maxBatchRows = b.maxBatchRows;
         this.translator = require(b.translator, "translator");
         this.translatorConfig = Map.copyOf(b.translatorConfig);
+        this.applyOnStart = b.applyOnStart;
     }
 
     private static <T> T require(T v, String field) {
@@ -62,6 +64,8 @@ public final class PipelineConfig {
     /** Rewrites each source change for the target (default: {@link IdentityTranslator}, same tables and columns). */
     public Translator translator() { return translator; }
     public Map<String, String> translatorConfig() { return translatorConfig; }
+    /** False: capture only until {@code Pipeline.resumeApply} (the clone is being upgraded). */
+    public boolean applyOnStart() { return applyOnStart; }
 
     @Override
     public String toString() {
@@ -80,6 +84,7 @@ public final class PipelineConfig {
         private int maxBatchRows = 20_000;
         private Translator translator = new IdentityTranslator();
         private Map<String, String> translatorConfig = Map.of();
+        private boolean applyOnStart = true;
 
         public Builder name(String v) { name = v; return this; }
         public Builder source(Endpoint v) { source = v; return this; }
@@ -91,6 +96,7 @@ public final class PipelineConfig {
         public Builder maxBatchRows(int v) { maxBatchRows = v; return this; }
         public Builder translator(Translator v) { translator = v; return this; }
         public Builder translatorConfig(Map<String, String> v) { translatorConfig = v; return this; }
+        public Builder applyOnStart(boolean v) { applyOnStart = v; return this; }
         public PipelineConfig build() { return new PipelineConfig(this); }
     }
 }

@@ -44,11 +44,13 @@ public final class Pipeline implements AutoCloseable {
     private Thread applyThread;
     private final AtomicReference<Throwable> applyFailure = new AtomicReference<>();
     private volatile boolean running;
+    private final DdlGate ddlGate;
     /** What the target holds before the applier's first commit: the configured start, if nothing was applied yet. */
     private String targetStartGtid;
 
     private Pipeline(PipelineConfig config) {
         this.config = config;
+        this.ddlGate = new DdlGate(config.acknowledgedDdl());
         Endpoint src = config.source();
         this.captureConfig = CaptureConfig.builder().host(src.host()).port(src.port()).user(src.user()).password(src.password())
                 .include(config.include()).exclude(config.exclude()).build();
@@ -161,7 +163,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startCapture(String from) {
-        capture = new BinlogCapture(captureConfig, new JournalSink(journal.writer()));
+        capture = new BinlogCapture(captureConfig, new JournalSink(journal.writer(), ddlGate));
         capture.start(from);
     }
 
@@ -192,6 +194,14 @@ public final class Pipeline implements AutoCloseable {
     /** The source position of the last commit applied to the target (null before the first). */
     public SourcePosition appliedPosition() {
         return applier.stats().lastPosition();
+    }
+
+    /**
+     * The source DDL capture stopped at (the default policy), or null: the journal ends before it; restart the
+     * pipeline with that GTID in {@link PipelineConfig#acknowledgedDdl()} once the clone or the translators are ready.
+     */
+    public io.paraverse.capture.DdlEvent blockedDdl() {
+        return ddlGate.blocked();
     }
 
     /** The first failure of capture or apply, if any. */

@@ -25,6 +25,7 @@ public final class PipelineConfig {
     private final Translator translator;
     private final Map<String, String> translatorConfig;
     private final boolean applyOnStart;
+    private final java.util.Set<String> acknowledgedDdl;
 
     private PipelineConfig(Builder b) {
         this.name = require(b.name, "name");
@@ -44,6 +45,7 @@ public final class PipelineConfig {
         this.translator = require(b.translator, "translator");
         this.translatorConfig = Map.copyOf(b.translatorConfig);
         this.applyOnStart = b.applyOnStart;
+        this.acknowledgedDdl = java.util.Set.copyOf(b.acknowledgedDdl);
     }
 
     private static <T> T require(T v, String field) {
@@ -66,6 +68,8 @@ public final class PipelineConfig {
     public Map<String, String> translatorConfig() { return translatorConfig; }
     /** False: capture only until {@code Pipeline.resumeApply} (the clone is being upgraded). */
     public boolean applyOnStart() { return applyOnStart; }
+    /** GTIDs of source DDL statements an operator has let through; capture stops at any other DDL (see DdlGate). */
+    public java.util.Set<String> acknowledgedDdl() { return acknowledgedDdl; }
 
     @Override
     public String toString() {
@@ -85,6 +89,7 @@ public final class PipelineConfig {
         private Translator translator = new IdentityTranslator();
         private Map<String, String> translatorConfig = Map.of();
         private boolean applyOnStart = true;
+        private java.util.Set<String> acknowledgedDdl = java.util.Set.of();
 
         public Builder name(String v) { name = v; return this; }
         public Builder source(Endpoint v) { source = v; return this; }
@@ -97,6 +102,7 @@ public final class PipelineConfig {
         public Builder translator(Translator v) { translator = v; return this; }
         public Builder translatorConfig(Map<String, String> v) { translatorConfig = v; return this; }
         public Builder applyOnStart(boolean v) { applyOnStart = v; return this; }
+        public Builder acknowledgedDdl(java.util.Set<String> v) { acknowledgedDdl = v; return this; }
         public PipelineConfig build() { return new PipelineConfig(this); }
     }
 }

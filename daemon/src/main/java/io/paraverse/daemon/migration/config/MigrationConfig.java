@@ -1,0 +1,159 @@
+package io.paraverse.daemon.migration.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.paraverse.cloud.CredentialRef;
+import io.paraverse.cloud.ExistingProvisioner;
+import io.paraverse.cloud.LocalProvisioner;
+import io.paraverse.daemon.clone.CloneRun;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One migration as described by its YAML file ({@code docs/MIGRATION.md}). Bound by Jackson (snake_case keys) and
+ * checked by {@link MigrationConfigLoader}: a config returned by the loader is valid, its relative paths are resolved
+ * against the file's directory, and the typed accessors ({@link Source#passwordRef()},
+ * {@link Upgrade#expectedDurationValue()}, ...) do not throw. Passwords are only ever credential references.
+ */
+public record MigrationConfig(String name, Source source, Target target, @JsonProperty("clone") Clone cloneSection, Upgrade upgrade,
+                              Translators translators, Journal journal, CatchUp catchUp, Cutover cutover) {
+
+    public static final int DEFAULT_PORT = 3306;
+
+    /** The production server. */
+    public record Source(String host, Integer port, String user, String password) {
+        public int portOrDefault() { return port == null ? DEFAULT_PORT : port; }
+
+        public CredentialRef passwordRef() { return CredentialRef.parse(password); }
+
+        public String jdbcUrl() { return "jdbc:mariadb://" + host + ":" + portOrDefault() + "/"; }
+
+        public String address() { return host + ":" + portOrDefault(); }
+    }
+
+    /** Where the clone runs: {@code provisioner: local} (datadir, memory, keep, bin_dir) or {@code existing}. */
+    public record Target(String provisioner, String datadir, String memory, Boolean keep, String binDir,
+                         String jdbcUrl, String host, Integer port, String user, String password, Boolean overwrite) {
+        public enum Kind { LOCAL, EXISTING }
+
+        public Kind kind() { return Kind.valueOf(provisioner.toUpperCase(Locale.ROOT)); }
+
+        public boolean overwriteAllowed() { return Boolean.TRUE.equals(overwrite); }
+
+        /** existing: the URL given, or one built from host and port. */
+        public String effectiveJdbcUrl() {
+            return jdbcUrl != null ? jdbcUrl : "jdbc:mariadb://" + host + ":" + (port == null ? DEFAULT_PORT : port) + "/";
+        }
+
+        public CredentialRef passwordRef() { return CredentialRef.parse(password); }
+
+        /** existing: the provisioner's settings for these schemas. */
+        public ExistingProvisioner.Settings existingSettings(List<String> schemas) {
+            return new ExistingProvisioner.Settings(effectiveJdbcUrl(), user, passwordRef(), schemas, overwriteAllowed());
+        }
+
+        /** local: the provisioner's settings (datadir base, buffer pool, keep on teardown, binaries). */
+        public LocalProvisioner.Settings localSettings() {
+            LocalProvisioner.Settings s = new LocalProvisioner.Settings().keepOnTeardown(Boolean.TRUE.equals(keep));
+            if (datadir != null) {
+                s.datadirBase(Path.of(datadir));
+            }
+            if (memory != null) {
+                s.bufferPoolSize(memory);
+            }
+            if (binDir != null) {
+                s.binDir(Path.of(binDir));
+            }
+            return s;
+        }
+
+        public Path datadirPath() { return datadir == null ? null : Path.of(datadir); }
+    }
+
+    /** How production is copied onto the target. {@code include}: "db" or "db.table" entries. */
+    public record Clone(String method, List<String> include, String gtid, Integer readers, Integer writers,
+                        Integer copiers, Integer chunkRows) {
+        public CloneRun.Method methodValue() {
+            return method == null ? CloneRun.Method.SNAPSHOT : CloneRun.Method.valueOf(method.toUpperCase(Locale.ROOT));
+        }
+
+        public List<String> includeList() { return include == null ? List.of() : include; }
+
+        /** The schema names of the include list, in order, without duplicates. */
+        public List<String> schemas() {
+            LinkedHashSet<String> out = new LinkedHashSet<>();
+            for (String i : includeList()) {
+                int dot = i.indexOf('.');
+                out.add(dot < 0 ? i : i.substring(0, dot));
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    /**
+     * The application's upgrade, run on the clone: SQL files (in order) and/or one command, each step bounded by
+     * {@code timeout}; {@code expected_duration} sizes the binlog retention check. {@link #steps()} is the shape an
+     * upgrade runner takes.
+     */
+    public record Upgrade(List<String> sql, List<String> command, String workdir, String timeout, String expectedDuration) {
+        public List<String> sqlList() { return sql == null ? List.of() : sql; }
+
+        public List<String> commandList() { return command == null ? List.of() : command; }
+
+        public Duration timeoutValue() { return timeout == null ? null : Durations.parse(timeout); }
+
+        public Duration expectedDurationValue() { return expectedDuration == null ? null : Durations.parse(expectedDuration); }
+
+        public Path workdirPath() { return workdir == null ? null : Path.of(workdir); }
+
+        /** SQL files first (in the order given), then the command. */
+        public List<UpgradeStep> steps() {
+            List<UpgradeStep> out = new ArrayList<>();
+            for (String f : sqlList()) {
+                out.add(new UpgradeStep.SqlFile(Path.of(f), timeoutValue()));
+            }
+            if (!commandList().isEmpty()) {
+                out.add(new UpgradeStep.Command(commandList(), workdirPath(), timeoutValue()));
+            }
+            return out;
+        }
+    }
+
+    /** Translators by name (class path and plugin_dir), mapping files, and source tables whose changes are dropped. */
+    public record Translators(List<String> names, String pluginDir, List<String> mappings, List<String> drop) {
+        public List<String> nameList() { return names == null ? List.of() : names; }
+
+        public List<String> mappingList() { return mappings == null ? List.of() : mappings; }
+
+        public List<String> dropList() { return drop == null ? List.of() : drop; }
+
+        public Path pluginDirPath() { return pluginDir == null ? null : Path.of(pluginDir); }
+    }
+
+    /** Where captured changes wait to be applied; {@code disk_budget} like "20GiB". */
+    public record Journal(String dir, String diskBudget) {
+        public Path dirPath() { return Path.of(dir); }
+
+        public Long diskBudgetBytes() { return diskBudget == null ? null : Sizes.parse(diskBudget); }
+    }
+
+    /** When the clone counts as caught up: lag at most {@code ready_lag_seconds} for {@code sustained}. */
+    public record CatchUp(Integer readyLagSeconds, String sustained) {
+        public Duration sustainedValue() { return sustained == null ? null : Durations.parse(sustained); }
+    }
+
+    /** Cutover timeouts (placeholders until the cutover exists: validated only). */
+    public record Cutover(String drainTimeout, String maxReadOnly, String rollbackWindow) { }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    public Clone cloneOrDefault() { return cloneSection != null ? cloneSection : new Clone(null, null, null, null, null, null, null); }
+
+    public Upgrade upgradeOrEmpty() { return upgrade != null ? upgrade : new Upgrade(null, null, null, null, null); }
+
+    public Translators translatorsOrEmpty() { return translators != null ? translators : new Translators(null, null, null, null); }
+}

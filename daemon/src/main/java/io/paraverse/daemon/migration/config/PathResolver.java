@@ -1,0 +1,84 @@
+package io.paraverse.daemon.migration.config;
+
+import io.paraverse.daemon.migration.config.MigrationConfig.Journal;
+import io.paraverse.daemon.migration.config.MigrationConfig.Source;
+import io.paraverse.daemon.migration.config.MigrationConfig.Target;
+import io.paraverse.daemon.migration.config.MigrationConfig.Translators;
+import io.paraverse.daemon.migration.config.MigrationConfig.Upgrade;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Makes every relative path of a migration file absolute against the file's directory: target datadir and bin_dir,
+ * {@code file:} credential references, upgrade SQL files, workdir (default: the file's directory) and a command given
+ * with a slash ({@code ./upgrade.sh}; a bare name is looked up on PATH), plugin_dir, mappings, journal dir.
+ */
+final class PathResolver {
+    /** Where local targets' server directories go unless target.datadir says otherwise (next to the file). */
+    static final String DEFAULT_LOCAL_DATADIR = "paraverse-state/local";
+
+    private PathResolver() { }
+
+    static MigrationConfig resolve(MigrationConfig c, Path base) {
+        Source s = c.source() == null ? null
+                : new Source(c.source().host(), c.source().port(), c.source().user(), ref(c.source().password(), base));
+        Target t = c.target();
+        if (t != null) {
+            String datadir = t.datadir() == null && "local".equalsIgnoreCase(t.provisioner())
+                    ? base.resolve(DEFAULT_LOCAL_DATADIR).toString() : path(t.datadir(), base);
+            t = new Target(t.provisioner(), datadir, t.memory(), t.keep(), path(t.binDir(), base),
+                    t.jdbcUrl(), t.host(), t.port(), t.user(), ref(t.password(), base), t.overwrite());
+        }
+        Upgrade u = c.upgrade();
+        if (u != null) {
+            List<String> cmd = null;
+            if (u.command() != null) {
+                cmd = new ArrayList<>(u.command());
+                if (!cmd.isEmpty() && cmd.get(0) != null && cmd.get(0).contains("/")) {
+                    cmd.set(0, path(cmd.get(0), base));
+                }
+            }
+            u = new Upgrade(paths(u.sql(), base), cmd, u.workdir() == null ? base.toString() : path(u.workdir(), base),
+                    u.timeout(), u.expectedDuration());
+        }
+        Translators tr = c.translators();
+        if (tr != null) {
+            tr = new Translators(tr.names(), path(tr.pluginDir(), base), paths(tr.mappings(), base), tr.drop());
+        }
+        Journal j = c.journal() == null ? null : new Journal(path(c.journal().dir(), base), c.journal().diskBudget());
+        return new MigrationConfig(c.name(), s, t, c.cloneSection(), u, tr, j, c.catchUp(), c.cutover());
+    }
+
+    private static String ref(String ref, Path base) {
+        if (ref != null && ref.startsWith("file:") && ref.length() > 5) {
+            return "file:" + path(ref.substring(5), base);
+        }
+        return ref;
+    }
+
+    private static List<String> paths(List<String> list, Path base) {
+        if (list == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (String p : list) {
+            out.add(path(p, base));
+        }
+        return out;
+    }
+
+    static String path(String p, Path base) {
+        if (p == null || p.isBlank()) {
+            return p;
+        }
+        try {
+            String expanded = p.startsWith("~/") ? System.getProperty("user.home") + p.substring(1) : p;
+            return base.resolve(expanded).normalize().toString();
+        } catch (InvalidPathException e) {
+            return p; // reported by the validator
+        }
+    }
+}

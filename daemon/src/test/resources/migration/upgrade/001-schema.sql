@@ -1,0 +1,1 @@
+ALTER TABLE shop.items ADD COLUMN sku VARCHAR(32);

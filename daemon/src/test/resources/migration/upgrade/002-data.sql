@@ -1,0 +1,1 @@
+UPDATE shop.items SET sku = CONCAT('S', id);

@@ -157,8 +157,10 @@ public final class CloneRun {
             }
         }
         long t1 = System.nanoTime();
-        try (pipeline) {
+        boolean caughtUp = false;
+        try {
             String reached = catchUp(pipeline);
+            caughtUp = true;
             SourcePosition applied = pipeline.appliedPosition();
             long t2 = System.nanoTime();
             if (finished.isPresent()) {
@@ -171,7 +173,30 @@ public final class CloneRun {
                     Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), finished.isPresent());
             log.info("clone {} done: {} rows, clone point {}, caught up to {}", config.name(), result.totalRows(), clonePoint, reached);
             return result;
+        } finally {
+            if (keepCapturing && caughtUp) {
+                pipeline.pauseApply();
+                handedOver = pipeline;
+            } else {
+                pipeline.close();
+            }
         }
+    }
+
+    private boolean keepCapturing;
+    private Pipeline handedOver;
+
+    /** A finished clone phase of a migration: the result, and the pipeline still capturing with apply paused. */
+    public record Handoff(Result result, Pipeline pipeline) { }
+
+    /**
+     * For a migration: the same clone and catch-up, but the pipeline keeps capturing afterwards (apply paused), so no
+     * source change is missed while the clone is upgraded.
+     */
+    public Handoff runKeepingCapture() throws SQLException, InterruptedException {
+        keepCapturing = true;
+        Result r = run();
+        return new Handoff(r, handedOver);
     }
 
     /** Applies captured changes until the target holds everything the source had when the copy ended. */

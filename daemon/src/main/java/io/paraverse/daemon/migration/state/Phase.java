@@ -47,7 +47,9 @@ public enum Phase {
             return true;
         }
         if (this == PAUSED || this == FAILED) {
-            return to == interrupted || (this == PAUSED && to == FAILED);
+            // a failed upgrade is retried on a fresh clone: the old one may be half-upgraded
+            boolean reclone = this == FAILED && interrupted == UPGRADING && to == CLONING;
+            return to == interrupted || reclone || (this == PAUSED && to == FAILED);
         }
         if (to == PAUSED || to == FAILED) {
             return true;

@@ -36,7 +36,7 @@ class MigrationStateTest {
         assertEquals(Phase.UPGRADING, failed.interrupted());
         assertEquals("upgrade.sql:42: Table 'x' doesn't exist", failed.failure());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> failed.moveTo(Phase.CATCHING_UP, null, T0));
-        assertTrue(e.getMessage().contains("FAILED (interrupted UPGRADING)") && e.getMessage().contains("allowed: [UPGRADING, ABORTED]"),
+        assertTrue(e.getMessage().contains("FAILED (interrupted UPGRADING)") && e.getMessage().contains("allowed: [CLONING, UPGRADING, ABORTED]"),
                 e.getMessage());
         MigrationState retried = failed.moveTo(Phase.UPGRADING, "retry on a fresh clone", T0);
         assertEquals(2, retried.upgradeAttempts());

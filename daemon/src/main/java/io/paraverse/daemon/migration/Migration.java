@@ -1,0 +1,130 @@
+package io.paraverse.daemon.migration;
+
+import io.paraverse.daemon.migration.config.MigrationConfig;
+import io.paraverse.daemon.migration.state.MigrationState;
+import io.paraverse.daemon.migration.state.Phase;
+import io.paraverse.daemon.migration.state.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One migration, driven through its phases. {@link #runUntilReady} reads top to bottom as the list of phases; each
+ * phase is a small class with one job. The state is saved before each transition takes effect, so a daemon killed at
+ * any instant continues from the phase it was in (each phase can be run again; UPGRADING cannot be resumed safely on
+ * a half-upgraded clone, so a restart there fails the migration, and a retry clones afresh: docs/STATE.md).
+ */
+public final class Migration implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Migration.class);
+    private final MigrationContext ctx;
+    private final StateStore store;
+    private final Clock clock;
+    private MigrationState state;
+
+    public Migration(MigrationConfig config, Path dataDir, Consumer<String> status) {
+        this(config, dataDir, status, Clock.systemUTC());
+    }
+
+    Migration(MigrationConfig config, Path dataDir, Consumer<String> status, Clock clock) {
+        this.store = new StateStore(dataDir);
+        this.clock = clock;
+        this.ctx = new MigrationContext(config, store.file(config.name()).getParent(), line -> {
+            log.info("migration {}: {}", config.name(), line);
+            status.accept(line);
+        });
+    }
+
+    public MigrationState state() {
+        return state;
+    }
+
+    /** Runs the phases until READY (true), or until stopped, paused or failed (false). */
+    public boolean runUntilReady(BooleanSupplier keepRunning) {
+        state = store.load(ctx.config.name()).orElseGet(() -> save(MigrationState.begin(ctx.config.name(), clock.instant())));
+        if (state.phase() == Phase.UPGRADING) {
+            fail("the daemon stopped while the upgrade ran; the clone may be half-upgraded. Retry: the migration clones again");
+            return false;
+        }
+        while (keepRunning.getAsBoolean() && state.phase().working()) {
+            try {
+                switch (state.phase()) {
+                    case PROVISIONING -> {
+                        ctx.target();
+                        move(Phase.CLONING, null);
+                    }
+                    case CLONING -> {
+                        String clonePoint = ClonePhase.run(ctx);
+                        state = save(state.withClonePoint(clonePoint, clock.instant()));
+                        move(Phase.UPGRADING, null);
+                    }
+                    case UPGRADING -> {
+                        UpgradePhase.run(ctx);
+                        move(Phase.CATCHING_UP, null);
+                    }
+                    case CATCHING_UP -> {
+                        if (CatchUpPhase.run(ctx, keepRunning)) {
+                            move(Phase.READY, null);
+                        }
+                    }
+                    case READY -> {
+                        return true; // apply keeps running; cutover is asked for (issue #6)
+                    }
+                    default -> throw new IllegalStateException("no work defined for phase " + state.phase());
+                }
+            } catch (SourceDdlException e) {
+                move(Phase.PAUSED, e.getMessage());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (Exception e) {
+                fail(state.phase() + ": " + describe(e));
+                return false;
+            }
+        }
+        return state.phase() == Phase.READY;
+    }
+
+    /** Operator: back to the phase a failure or pause interrupted; a failed upgrade retries on a fresh clone. */
+    public void retry(String reason) {
+        state = store.load(ctx.config.name()).orElseThrow(() -> new IllegalStateException("migration " + ctx.config.name() + " has no state yet"));
+        Phase back = state.phase() == Phase.FAILED && state.interrupted() == Phase.UPGRADING ? Phase.CLONING : state.interrupted();
+        move(back, reason);
+    }
+
+    private void fail(String reason) {
+        log.error("migration {} failed: {}", ctx.config.name(), reason);
+        ctx.status.accept("FAILED: " + reason);
+        move(Phase.FAILED, reason);
+        ctx.close();
+    }
+
+    private void move(Phase to, String reason) {
+        state = save(state.moveTo(to, reason, clock.instant()));
+        ctx.status.accept("phase " + to + (reason == null ? "" : ": " + reason));
+    }
+
+    private MigrationState save(MigrationState s) {
+        store.save(s);
+        return s;
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !b.toString().contains(c.getMessage())) {
+                b.append(": ").append(c.getMessage());
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        ctx.close();
+    }
+}

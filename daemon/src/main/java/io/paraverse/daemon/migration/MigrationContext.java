@@ -1,0 +1,102 @@
+package io.paraverse.daemon.migration;
+
+import io.paraverse.cloud.ExistingProvisioner;
+import io.paraverse.cloud.LocalProvisioner;
+import io.paraverse.cloud.ProvisionedServer;
+import io.paraverse.cloud.Provisioner;
+import io.paraverse.daemon.migration.config.MigrationConfig;
+import io.paraverse.daemon.pipeline.Endpoint;
+import io.paraverse.daemon.pipeline.Pipeline;
+import io.paraverse.daemon.pipeline.PipelineConfig;
+import io.paraverse.daemon.pipeline.TranslatorSetup;
+import io.paraverse.translator.Translator;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What the phases of one migration share: its configuration, its directory in the daemon's data dir, the source and
+ * the provisioned target (found again after a restart), and the running pipeline. Not persisted: rebuilt on start.
+ */
+final class MigrationContext implements AutoCloseable {
+    final MigrationConfig config;
+    final Path dir;
+    final Consumer<String> status;
+    private final Endpoint source;
+    private Provisioner provisioner;
+    private ProvisionedServer target;
+    private Pipeline pipeline;
+
+    MigrationContext(MigrationConfig config, Path dir, Consumer<String> status) {
+        this.config = config;
+        this.dir = dir;
+        this.status = status;
+        var s = config.source();
+        this.source = new Endpoint(s.host(), s.portOrDefault(), s.user(), s.passwordRef().resolve());
+    }
+
+    Endpoint source() {
+        return source;
+    }
+
+    /** The target server: provisioned on first use, found again (restarted, for a local one) after a daemon restart. */
+    Endpoint target() {
+        if (target == null) {
+            provisioner = switch (config.target().kind()) {
+                case LOCAL -> new LocalProvisioner(dir.resolve("provisioner"), config.target().localSettings());
+                case EXISTING -> new ExistingProvisioner(dir.resolve("provisioner"),
+                        config.target().existingSettings(config.cloneOrDefault().schemas()));
+            };
+            target = provisioner.provision(config.name());
+            status.accept("target: " + target.kind() + " server " + target.address());
+        }
+        return new Endpoint(target.host(), target.port(), target.user(), target.password());
+    }
+
+    Path journalDir() {
+        return config.journal().dirPath();
+    }
+
+    /** The pipeline's settings: capture everything included, from {@code startGtid} when the journal is empty. */
+    PipelineConfig.Builder pipelineConfig(String startGtid) {
+        List<String> include = new ArrayList<>();
+        for (String i : config.cloneOrDefault().includeList()) {
+            include.add(i.contains(".") ? i : i + ".*");
+        }
+        return PipelineConfig.builder().name(config.name()).source(source).target(target()).journalDir(journalDir())
+                .include(include).startGtid(startGtid);
+    }
+
+    /** The migration's translators, validated against the source and the upgraded target. */
+    Translator translators() throws SQLException, IOException {
+        var t = config.translatorsOrEmpty();
+        List<Path> mappings = t.mappingList().stream().map(Path::of).toList();
+        return TranslatorSetup.build(t.nameList(), t.pluginDirPath(), mappings, t.dropList(), source, target());
+    }
+
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
+    void pipeline(Pipeline p) {
+        if (pipeline != null && pipeline != p) {
+            pipeline.close();
+        }
+        pipeline = p;
+    }
+
+    @Override
+    public void close() {
+        if (pipeline != null) {
+            pipeline.close();
+            pipeline = null;
+        }
+        if (provisioner instanceof LocalProvisioner local) {
+            local.close(); // stops the local server, keeps its datadir: the next start finds it again
+        }
+    }
+}

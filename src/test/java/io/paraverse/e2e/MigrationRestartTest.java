@@ -1,0 +1,76 @@
+package io.paraverse.e2e;
+
+import io.paraverse.cloud.local.MariaDbOptions;
+import io.paraverse.cloud.local.MariaDbServer;
+import io.paraverse.daemon.migration.Migration;
+import io.paraverse.daemon.migration.config.MigrationConfig;
+import io.paraverse.daemon.migration.config.MigrationConfigLoader;
+import io.paraverse.daemon.migration.state.MigrationState;
+import io.paraverse.daemon.migration.state.Phase;
+import io.paraverse.daemon.migration.state.StateStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The two ways a migration stops for the operator: a daemon that died during the upgrade (the clone may be
+ * half-upgraded: FAILED, and a retry clones again), and an upgrade script that fails (FAILED with the script's file,
+ * line and error; fixed, the retry reaches READY).
+ */
+class MigrationRestartTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void aRestartDuringTheUpgradeFailsAndARetryClonesAgain() throws Exception {
+        try (MariaDbServer source = MariaDbServer.start(MariaDbOptions.source("mrestart-src"))) {
+            ShopSplitFixture shop = new ShopSplitFixture(source, work);
+            MigrationConfig config = MigrationConfigLoader.load(shop.prepare("snapshot", 2000, 500));
+            Path data = work.resolve("data");
+            StateStore store = new StateStore(data);
+            Instant t = Instant.now();
+            store.save(MigrationState.begin(ShopSplitFixture.NAME, t).moveTo(Phase.CLONING, null, t).moveTo(Phase.UPGRADING, null, t));
+            try (Migration m = new Migration(config, data, line -> { })) {
+                assertFalse(m.runUntilReady(() -> true));
+                assertEquals(Phase.FAILED, m.state().phase());
+                assertTrue(m.state().failure().contains("half-upgraded"), m.state().failure());
+                m.retry("operator: clone again");
+                assertEquals(Phase.CLONING, m.state().phase());
+                assertTrue(m.runUntilReady(() -> true), String.valueOf(m.state()));
+                assertEquals(2, m.state().upgradeAttempts());
+                assertNull(shop.awaitCloneEqualsProduction(data));
+            }
+        }
+    }
+
+    @Test
+    void aFailingUpgradeScriptFailsTheMigrationWithFileLineAndError() throws Exception {
+        try (MariaDbServer source = MariaDbServer.start(MariaDbOptions.source("mfail-src"))) {
+            ShopSplitFixture shop = new ShopSplitFixture(source, work);
+            Path yaml = shop.prepare("snapshot", 500, 500);
+            String good = Files.readString(work.resolve("upgrade.sql"));
+            Files.writeString(work.resolve("upgrade.sql"), "-- broken on purpose\nSELECT * FROM shop.no_such_table;\n" + good);
+            Path data = work.resolve("data");
+            try (Migration m = new Migration(MigrationConfigLoader.load(yaml), data, line -> { })) {
+                assertFalse(m.runUntilReady(() -> true));
+                assertEquals(Phase.FAILED, m.state().phase());
+                assertEquals(Phase.UPGRADING, m.state().interrupted());
+                assertTrue(m.state().failure().contains("upgrade.sql:2") && m.state().failure().contains("no_such_table"),
+                        m.state().failure());
+                assertTrue(Files.readString(data.resolve(ShopSplitFixture.NAME).resolve("upgrade.log")).contains("no_such_table"));
+            }
+            Files.writeString(work.resolve("upgrade.sql"), good);
+            try (Migration m = new Migration(MigrationConfigLoader.load(yaml), data, line -> { })) {
+                m.retry("upgrade script fixed");
+                assertEquals(Phase.CLONING, m.state().phase(), "a failed upgrade is retried on a fresh clone");
+                assertTrue(m.runUntilReady(() -> true), String.valueOf(m.state()));
+                assertNull(shop.awaitCloneEqualsProduction(data));
+            }
+        }
+    }
+}

@@ -13,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The README's first command, run in-process: it must stream a workload across and prove equality. */
 class DemoCommandTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path work;
+
 
     @Test
     void demoStreamsTheWorkloadAndReportsVerifiedJson() throws Exception {
@@ -94,7 +97,7 @@ class DemoCommandTest {
             // nothing listens on port 9 of loopback: the source preflight must fail clearly
             exit = Main.commandLine().execute("replicate", "--name", "x", "--source", "127.0.0.1:9", "--source-user", "u",
                     "--source-password-env", "PATH", "--target", "127.0.0.1:9", "--target-user", "u",
-                    "--journal", java.nio.file.Files.createTempDirectory("pv-journal").toString());
+                    "--journal", work.resolve("journal").toString());
         } finally {
             System.setErr(oldErr);
         }

@@ -23,7 +23,7 @@ final class UpgradePhase {
         List<UpgradeSpec.Step> steps = new ArrayList<>();
         for (UpgradeStep s : u.steps()) {
             if (s instanceof UpgradeStep.SqlFile f) {
-                steps.add(new UpgradeSpec.SqlFile(f.file()));
+                steps.add(new UpgradeSpec.SqlFile(f.file(), f.database()));
             } else if (s instanceof UpgradeStep.Command cmd) {
                 steps.add(new UpgradeSpec.Command(cmd.argv(), cmd.workdir(), java.util.Map.of()));
             }

@@ -99,7 +99,8 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
      * {@code timeout}; {@code expected_duration} sizes the binlog retention check. {@link #steps()} is the shape an
      * upgrade runner takes.
      */
-    public record Upgrade(List<String> sql, List<String> command, String workdir, String timeout, String expectedDuration) {
+    public record Upgrade(List<String> sql, List<String> command, String workdir, String timeout, String expectedDuration,
+                          String database) {
         public List<String> sqlList() { return sql == null ? List.of() : sql; }
 
         public List<String> commandList() { return command == null ? List.of() : command; }
@@ -114,7 +115,7 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
         public List<UpgradeStep> steps() {
             List<UpgradeStep> out = new ArrayList<>();
             for (String f : sqlList()) {
-                out.add(new UpgradeStep.SqlFile(Path.of(f), timeoutValue()));
+                out.add(new UpgradeStep.SqlFile(Path.of(f), timeoutValue(), database));
             }
             if (!commandList().isEmpty()) {
                 out.add(new UpgradeStep.Command(commandList(), workdirPath(), timeoutValue()));
@@ -153,7 +154,7 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
 
     public Clone cloneOrDefault() { return cloneSection != null ? cloneSection : new Clone(null, null, null, null, null, null, null); }
 
-    public Upgrade upgradeOrEmpty() { return upgrade != null ? upgrade : new Upgrade(null, null, null, null, null); }
+    public Upgrade upgradeOrEmpty() { return upgrade != null ? upgrade : new Upgrade(null, null, null, null, null, null); }
 
     public Translators translatorsOrEmpty() { return translators != null ? translators : new Translators(null, null, null, null); }
 }

@@ -42,7 +42,7 @@ final class PathResolver {
                 }
             }
             u = new Upgrade(paths(u.sql(), base), cmd, u.workdir() == null ? base.toString() : path(u.workdir(), base),
-                    u.timeout(), u.expectedDuration());
+                    u.timeout(), u.expectedDuration(), u.database());
         }
         Translators tr = c.translators();
         if (tr != null) {

@@ -56,7 +56,7 @@ class MigrationConfigLoaderTest {
         assertEquals(Duration.ofMinutes(45), u.expectedDurationValue());
         List<UpgradeStep> steps = u.steps();
         assertEquals(3, steps.size());
-        assertEquals(new UpgradeStep.SqlFile(base.resolve("upgrade/001-schema.sql"), Duration.ofHours(2)), steps.get(0));
+        assertEquals(new UpgradeStep.SqlFile(base.resolve("upgrade/001-schema.sql"), Duration.ofHours(2), null), steps.get(0));
         assertTrue(steps.get(2) instanceof UpgradeStep.Command cmd && cmd.workdir().equals(base.resolve("upgrade")));
 
         assertEquals(List.of("split-customer"), c.translators().names());

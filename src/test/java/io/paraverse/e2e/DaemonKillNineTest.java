@@ -55,13 +55,14 @@ class DaemonKillNineTest {
             assertEquals(Phase.READY, end.phase(), "SIGTERM leaves the state as it was");
             String log = Files.readString(work.resolve("run-3.log"));
             assertFalse(log.contains(source.password()), "no password in the daemon's output");
+            assertTrue(log.contains("[shop-split] READY: the clone is caught up") && log.contains("| behind "), log);
         }
     }
 
     private Process daemon(Path yaml, Path data, String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.paraverse.daemon.Main",
-                "daemon", "--data-dir", data.toString(), yaml.toString())
+                "daemon", "--data-dir", data.toString(), "--status-every", "1", yaml.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
     }
 

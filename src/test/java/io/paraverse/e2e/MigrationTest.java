@@ -43,6 +43,11 @@ class MigrationTest {
                 assertEquals(List.of(Phase.PROVISIONING, Phase.CLONING, Phase.UPGRADING, Phase.CATCHING_UP, Phase.READY),
                         m.state().history().stream().map(h -> h.to()).toList());
                 assertNotNull(m.state().clonePointGtid());
+                var st = m.status();
+                assertEquals(Phase.READY, st.phase());
+                assertTrue(st.transactionsBehind() >= 0, st.line());
+                assertEquals(1L << 30, st.journalBudgetBytes());
+                assertTrue(st.line().startsWith("READY | behind ") && st.line().contains("of budget"), st.line());
                 assertTrue(shop.stopWriter() > 100, "the writer ran during the migration");
                 assertNull(shop.awaitCloneEqualsProduction(data));
             }

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "where migration state is kept") Path dataDir;
     @Parameters(arity = "1..*", paramLabel = "MIGRATION.yaml", description = "migration files (docs/MIGRATION.md)") List<Path> files;
+    @Option(names = "--status-every", defaultValue = "10", paramLabel = "SECONDS", description = "status line interval (default ${DEFAULT-VALUE})")
+    int statusEvery;
 
     @Override
     public Integer call() throws Exception {
@@ -43,17 +45,17 @@ public final class DaemonCommand implements java.util.concurrent.Callable<Intege
             migrations.add(m);
             Thread t = new Thread(() -> {
                 try {
-                    if (m.runUntilReady(running::get)) {
-                        say(c.name(), "READY: the clone is caught up and kept so; cutover when you are ready");
-                        while (running.get()) {
-                            Thread.sleep(500); // apply keeps running on the pipeline's own thread
+                    while (running.get()) {
+                        if (!m.runUntilReady(running::get)) {
+                            say(c.name(), "stopped in phase " + m.state().phase()
+                                    + (m.state().failure() == null ? "" : " -- " + m.state().failure()));
+                            break;
                         }
-                    } else {
-                        say(c.name(), "stopped in phase " + m.state().phase()
-                                + (m.state().failure() == null ? "" : " -- " + m.state().failure()));
+                        say(c.name(), "READY: the clone is caught up and kept so; cutover when you are ready");
+                        if (m.holdReady(running::get)) {
+                            break; // stopped, paused or failed: said by the migration
+                        }
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                     say(c.name(), "stopped: " + e.getMessage());
                 } finally {
@@ -63,6 +65,23 @@ public final class DaemonCommand implements java.util.concurrent.Callable<Intege
             t.start();
             threads.add(t);
         }
+        var ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "daemon-status");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(() -> {
+            for (int i = 0; i < migrations.size(); i++) {
+                try {
+                    var st = migrations.get(i).status();
+                    if (st.phase() != null) {
+                        say(configs.get(i).name(), st.line());
+                    }
+                } catch (RuntimeException e) {
+                    say(configs.get(i).name(), "status unavailable: " + e.getMessage());
+                }
+            }
+        }, statusEvery, statusEvery, java.util.concurrent.TimeUnit.SECONDS);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.set(false);
             for (Thread t : threads) {
@@ -75,6 +94,7 @@ public final class DaemonCommand implements java.util.concurrent.Callable<Intege
             migrations.forEach(Migration::close);
         }, "daemon-shutdown"));
         done.await();
+        ticker.shutdownNow();
         migrations.forEach(Migration::close);
         return migrations.stream().allMatch(m -> m.state() != null && m.state().phase().working()) ? 0 : 1;
     }

@@ -30,9 +30,8 @@ final class CatchUpPhase {
         } else if (!p.applying()) {
             p.resumeApply(ctx.translators(), Map.of());
         }
-        var cu = ctx.config.catchUp();
-        int lagLimit = cu != null && cu.readyLagSeconds() != null ? cu.readyLagSeconds() : DEFAULT_READY_LAG_SECONDS;
-        Duration sustained = cu != null && cu.sustainedValue() != null ? cu.sustainedValue() : DEFAULT_SUSTAINED;
+        int lagLimit = lagLimit(ctx);
+        Duration sustained = sustained(ctx);
         ctx.status.accept("catch-up: applying through the translators; ready when within " + lagLimit + " s for " + sustained.toSeconds() + " s");
         long withinSince = 0;
         long nextReport = 0;
@@ -58,14 +57,55 @@ final class CatchUpPhase {
         return false;
     }
 
-    /** Applied everything the source had {@code lagLimit} seconds ago at most: checked against the source's position now. */
-    private static boolean withinLag(MigrationContext ctx, Pipeline p, int lagLimit) throws Exception {
-        String now;
+    static int lagLimit(MigrationContext ctx) {
+        var cu = ctx.config.catchUp();
+        return cu != null && cu.readyLagSeconds() != null ? cu.readyLagSeconds() : DEFAULT_READY_LAG_SECONDS;
+    }
+
+    static Duration sustained(MigrationContext ctx) {
+        var cu = ctx.config.catchUp();
+        return cu != null && cu.sustainedValue() != null ? cu.sustainedValue() : DEFAULT_SUSTAINED;
+    }
+
+    /**
+     * READY: keep applying; returns false when the lag has stayed above the limit for the sustained window (the
+     * migration drops back to CATCHING_UP), true when asked to stop.
+     */
+    static boolean holdReady(MigrationContext ctx, BooleanSupplier keepRunning) throws Exception {
+        Pipeline p = ctx.pipeline();
+        if (p == null) { // after a restart in READY
+            p = Pipeline.start(ctx.pipelineConfig(null).translator(ctx.translators()).build());
+            ctx.pipeline(p);
+        }
+        int lagLimit = lagLimit(ctx);
+        long window = sustained(ctx).toNanos();
+        long behindSince = 0;
+        while (keepRunning.getAsBoolean()) {
+            if (p.blockedDdl() != null) {
+                throw new SourceDdlException(p.blockedDdl());
+            }
+            long now = System.nanoTime();
+            behindSince = withinLag(ctx, p, lagLimit) ? 0 : (behindSince == 0 ? now : behindSince);
+            if (behindSince != 0 && now - behindSince >= window) {
+                return false;
+            }
+            Thread.sleep(500);
+        }
+        return true;
+    }
+
+    /** The source's current GTID position. */
+    static String sourcePosition(MigrationContext ctx) throws java.sql.SQLException {
         try (Connection c = DriverManager.getConnection(ctx.source().jdbcUrl(""), ctx.source().user(), ctx.source().password());
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
             rs.next();
-            now = rs.getString(1);
+            return rs.getString(1);
         }
+    }
+
+    /** Applied everything the source had {@code lagLimit} seconds ago at most: checked against the source's position now. */
+    static boolean withinLag(MigrationContext ctx, Pipeline p, int lagLimit) throws Exception {
+        String now = sourcePosition(ctx);
         long deadline = System.nanoTime() + lagLimit * 1_000_000_000L;
         while (!p.hasApplied(GtidPosition.parse(now))) {
             if (System.nanoTime() > deadline) {

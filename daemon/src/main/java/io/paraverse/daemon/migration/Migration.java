@@ -23,7 +23,7 @@ public final class Migration implements AutoCloseable {
     private final MigrationContext ctx;
     private final StateStore store;
     private final Clock clock;
-    private MigrationState state;
+    private volatile MigrationState state;
 
     public Migration(MigrationConfig config, Path dataDir, Consumer<String> status) {
         this(config, dataDir, status, Clock.systemUTC());
@@ -40,6 +40,47 @@ public final class Migration implements AutoCloseable {
 
     public MigrationState state() {
         return state;
+    }
+
+    private long lastSampleNanos;
+    private long lastCaptured;
+    private long lastApplied;
+
+    /** The migration's progress now (safe to call from another thread while it runs). */
+    public synchronized MigrationStatus status() {
+        MigrationState s = state;
+        var p = ctx.pipeline();
+        Long budget = ctx.config.journal().diskBudgetBytes();
+        if (s == null || p == null || !p.isRunning()) {
+            return new MigrationStatus(ctx.config.name(), s == null ? null : s.phase(), s == null ? null : s.phaseSince(),
+                    s == null ? null : s.failure(), -1, -1, 0, 0, null, 0, budget);
+        }
+        var ps = p.status();
+        long behind = -1;
+        try {
+            behind = io.paraverse.daemon.pipeline.GtidPosition.parse(ps.appliedGtidPosition())
+                    .behind(io.paraverse.daemon.pipeline.GtidPosition.parse(CatchUpPhase.sourcePosition(ctx)));
+        } catch (Exception e) {
+            log.debug("status: source position unavailable: {}", e.toString());
+        }
+        long now = System.nanoTime();
+        double secs = lastSampleNanos == 0 ? 0 : (now - lastSampleNanos) / 1e9;
+        double capture = secs > 0 ? (ps.rowsCaptured() - lastCaptured) / secs : 0;
+        double apply = secs > 0 ? (ps.rowsApplied() - lastApplied) / secs : 0;
+        lastSampleNanos = now;
+        lastCaptured = ps.rowsCaptured();
+        lastApplied = ps.rowsApplied();
+        double lag = p.lagSeconds();
+        java.time.Duration eta = null;
+        if (behind == 0) {
+            eta = java.time.Duration.ZERO;
+        } else if (behind > 0 && apply > capture && capture >= 0) {
+            // rows behind, estimated from the transaction count at the applied rate's rows per transaction
+            double rowsPerTx = ps.transactionsApplied() > 0 ? (double) ps.rowsApplied() / ps.transactionsApplied() : 1;
+            eta = java.time.Duration.ofSeconds((long) Math.ceil(behind * rowsPerTx / (apply - capture)));
+        }
+        return new MigrationStatus(ctx.config.name(), s.phase(), s.phaseSince(), s.failure(), behind, lag, capture, apply, eta,
+                ps.journalBytes(), budget);
     }
 
     /** Runs the phases until READY (true), or until stopped, paused or failed (false). */
@@ -87,6 +128,29 @@ public final class Migration implements AutoCloseable {
             }
         }
         return state.phase() == Phase.READY;
+    }
+
+    /**
+     * Keeps a READY migration applying until asked to stop (true) or until the lag stays above the limit for the
+     * sustained window: then it is CATCHING_UP again (false; call {@link #runUntilReady} again).
+     */
+    public boolean holdReady(BooleanSupplier keepRunning) {
+        try {
+            if (CatchUpPhase.holdReady(ctx, keepRunning)) {
+                return true;
+            }
+            move(Phase.CATCHING_UP, "lag above " + CatchUpPhase.lagLimit(ctx) + " s for " + CatchUpPhase.sustained(ctx).toSeconds() + " s");
+            return false;
+        } catch (SourceDdlException e) {
+            move(Phase.PAUSED, e.getMessage());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        } catch (Exception e) {
+            fail(state.phase() + ": " + describe(e));
+            return true;
+        }
     }
 
     /** Operator: back to the phase a failure or pause interrupted; a failed upgrade retries on a fresh clone. */

@@ -191,6 +191,11 @@ public final class Pipeline implements AutoCloseable {
                 journal.sizeBytes(), failure());
     }
 
+    /** Seconds between now and the source commit of the last applied transaction while behind; 0 caught up; -1 unknown. */
+    public double lagSeconds() {
+        return applier.stats().lagSeconds();
+    }
+
     /** The source position of the last commit applied to the target (null before the first). */
     public SourcePosition appliedPosition() {
         return applier.stats().lastPosition();

@@ -68,6 +68,39 @@ class PipelineApplyPauseTest {
         }
     }
 
+    @Test
+    void captureWaitsWhenTheJournalReachesItsBudgetAndResumesOnceApplyFreesIt() throws Exception {
+        try (SourceAndTarget servers = SourceAndTarget.start("budget")) {
+            SysbenchWorkload sb = new SysbenchWorkload("pz", 2, 2_000);
+            try (Connection c = servers.source().connect("")) {
+                sb.prepare(c);
+            }
+            var clone = io.paraverse.clone.SnapshotClone.run(
+                    new io.paraverse.clone.CloneEndpoint("127.0.0.1", servers.source().port(), "root", servers.source().password()),
+                    new io.paraverse.clone.CloneEndpoint("127.0.0.1", servers.target().port(), "root", servers.target().password()),
+                    io.paraverse.clone.SnapshotClone.Options.of("pz"));
+            long budget = 512 * 1024;
+            PipelineConfig cfg = PipelineConfig.builder().name("budget")
+                    .source(new Endpoint("127.0.0.1", servers.source().port(), "root", servers.source().password()))
+                    .target(new Endpoint("127.0.0.1", servers.target().port(), "root", servers.target().password()))
+                    .journalDir(work.resolve("journal-b")).include(List.of("pz.*")).startGtid(clone.clonePoint().gtidPosition())
+                    .applyOnStart(false).journalBudgetBytes(budget).build();
+            try (Pipeline p = Pipeline.start(cfg)) {
+                write(servers, sb, 3_000); // far more than 512 KiB of row changes
+                waitFor(p::captureHeldByBudget);
+                long held = p.status().rowsCaptured();
+                Thread.sleep(1_500);
+                assertEquals(held, p.status().rowsCaptured(), "nothing is captured while the journal is at its budget");
+                assertTrue(p.status().journalBytes() >= budget, "the journal reached the budget: " + p.status().journalBytes());
+
+                p.resumeApply(new IdentityTranslator(), Map.of()); // apply frees segments; capture resumes below 70%
+                p.awaitCaughtUp(servers.source().gtidBinlogPos(), Duration.ofMinutes(2));
+                assertFalse(p.captureHeldByBudget());
+                assertTrue(equal(servers, sb), "nothing was lost while capture waited");
+            }
+        }
+    }
+
     private static void write(SourceAndTarget servers, SysbenchWorkload sb, long tx) throws Exception {
         try (Connection c = servers.source().connect("pz")) {
             sb.run(c, tx, () -> true, new AtomicLong());

@@ -185,6 +185,13 @@ public final class CloneRun {
 
     private boolean keepCapturing;
     private Pipeline handedOver;
+    private long journalBudgetBytes;
+
+    /** The journal's disk budget for the pipeline this clone starts (0: unlimited). */
+    public CloneRun journalBudget(long bytes) {
+        this.journalBudgetBytes = bytes;
+        return this;
+    }
 
     /** A finished clone phase of a migration: the result, and the pipeline still capturing with apply paused. */
     public record Handoff(Result result, Pipeline pipeline) { }
@@ -229,7 +236,7 @@ public final class CloneRun {
             tables.add(p.contains(".") ? p : p + ".*");
         }
         return Pipeline.start(PipelineConfig.builder().name(config.name()).source(config.source()).target(config.target())
-                .journalDir(config.journalDir()).include(tables).startGtid(startGtid).build());
+                .journalDir(config.journalDir()).include(tables).startGtid(startGtid).journalBudgetBytes(journalBudgetBytes).build());
     }
 
     private Optional<CopyCheckpointStore.Run> finishedCopy(CopyCheckpointStore store) throws SQLException {

@@ -53,7 +53,7 @@ public final class Migration implements AutoCloseable {
         Long budget = ctx.config.journal().diskBudgetBytes();
         if (s == null || p == null || !p.isRunning()) {
             return new MigrationStatus(ctx.config.name(), s == null ? null : s.phase(), s == null ? null : s.phaseSince(),
-                    s == null ? null : s.failure(), -1, -1, 0, 0, null, 0, budget);
+                    s == null ? null : s.failure(), -1, -1, 0, 0, null, 0, budget, false);
         }
         var ps = p.status();
         long behind = -1;
@@ -80,7 +80,7 @@ public final class Migration implements AutoCloseable {
             eta = java.time.Duration.ofSeconds((long) Math.ceil(behind * rowsPerTx / (apply - capture)));
         }
         return new MigrationStatus(ctx.config.name(), s.phase(), s.phaseSince(), s.failure(), behind, lag, capture, apply, eta,
-                ps.journalBytes(), budget);
+                ps.journalBytes(), budget, p.captureHeldByBudget());
     }
 
     /** Runs the phases until READY (true), or until stopped, paused or failed (false). */

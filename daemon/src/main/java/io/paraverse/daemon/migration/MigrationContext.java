@@ -68,7 +68,8 @@ final class MigrationContext implements AutoCloseable {
             include.add(i.contains(".") ? i : i + ".*");
         }
         return PipelineConfig.builder().name(config.name()).source(source).target(target()).journalDir(journalDir())
-                .include(include).startGtid(startGtid);
+                .include(include).startGtid(startGtid)
+                .journalBudgetBytes(config.journal().diskBudgetBytes() == null ? 0 : config.journal().diskBudgetBytes());
     }
 
     /** The migration's translators, validated against the source and the upgraded target. */

@@ -16,7 +16,7 @@ import java.time.Instant;
  */
 public record MigrationStatus(String migration, Phase phase, Instant phaseSince, String failure, long transactionsBehind,
                               double lagSeconds, double captureRowsPerSecond, double applyRowsPerSecond, Duration eta,
-                              long journalBytes, Long journalBudgetBytes) {
+                              long journalBytes, Long journalBudgetBytes, boolean captureHeldByBudget) {
 
     /** One line for logs and the daemon's output. */
     public String line() {
@@ -31,6 +31,9 @@ public record MigrationStatus(String migration, Phase phase, Instant phaseSince,
             b.append(String.format(" | journal %,d KiB", journalBytes / 1024));
             if (journalBudgetBytes != null && journalBudgetBytes > 0) {
                 b.append(String.format(" (%.0f%% of budget)", 100.0 * journalBytes / journalBudgetBytes));
+            }
+            if (captureHeldByBudget) {
+                b.append(" | CAPTURE PAUSED: journal at its budget (resumes as apply frees space)");
             }
         }
         return b.toString();

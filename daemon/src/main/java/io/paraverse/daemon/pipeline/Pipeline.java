@@ -75,6 +75,7 @@ public final class Pipeline implements AutoCloseable {
         ApplyCheckpoint checkpoint = openApplier();
         String resumeFrom = capturePosition(checkpoint);
         startCapture(resumeFrom);
+        budget = new JournalBudget(config, journal, this::pauseCaptureForBudget, this::resumeCaptureAfterBudget);
         if (config.applyOnStart()) {
             startApply();
         } else {
@@ -88,7 +89,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void openJournal() {
-        journal = SegmentJournal.open(config.journalDir(), JournalOptions.defaults());
+        JournalOptions options = JournalOptions.defaults();
+        if (config.journalBudgetBytes() > 0) {
+            // segments small enough that applying frees space well before the budget is reached again
+            options = options.withSegmentBytes(Math.max(64 * 1024, Math.min(JournalOptions.DEFAULT_SEGMENT_BYTES, config.journalBudgetBytes() / 8)));
+        }
+        journal = SegmentJournal.open(config.journalDir(), options);
     }
 
     private ApplyCheckpoint openApplier() {
@@ -160,6 +166,22 @@ public final class Pipeline implements AutoCloseable {
             return last.get().position().gtidPosition();
         }
         return config.startGtid(); // null = now
+    }
+
+    private JournalBudget budget;
+
+    /** Whether capture is held because the journal reached its disk budget (it resumes once apply frees space). */
+    public boolean captureHeldByBudget() {
+        return budget != null && budget.holding();
+    }
+
+    private synchronized void pauseCaptureForBudget() {
+        capture.close(); // no sink call after this
+        journal.writer().discardUncommitted(); // the interrupted transaction is read again on resume
+    }
+
+    private synchronized void resumeCaptureAfterBudget() {
+        startCapture(journal.lastCommit().map(c -> c.position().gtidPosition()).orElse(config.startGtid()));
     }
 
     private void startCapture(String from) {
@@ -246,6 +268,9 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (budget != null) {
+            budget.close();
+        }
         if (capture != null) {
             capture.close();
         }

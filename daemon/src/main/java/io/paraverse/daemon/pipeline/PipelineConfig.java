@@ -26,6 +26,7 @@ public final class PipelineConfig {
     private final Map<String, String> translatorConfig;
     private final boolean applyOnStart;
     private final java.util.Set<String> acknowledgedDdl;
+    private final long journalBudgetBytes;
 
     private PipelineConfig(Builder b) {
         this.name = require(b.name, "name");
@@ -46,6 +47,7 @@ public final class PipelineConfig {
         this.translatorConfig = Map.copyOf(b.translatorConfig);
         this.applyOnStart = b.applyOnStart;
         this.acknowledgedDdl = java.util.Set.copyOf(b.acknowledgedDdl);
+        this.journalBudgetBytes = b.journalBudgetBytes;
     }
 
     private static <T> T require(T v, String field) {
@@ -70,6 +72,8 @@ public final class PipelineConfig {
     public boolean applyOnStart() { return applyOnStart; }
     /** GTIDs of source DDL statements an operator has let through; capture stops at any other DDL (see DdlGate). */
     public java.util.Set<String> acknowledgedDdl() { return acknowledgedDdl; }
+    /** Disk the journal may use (0: unlimited): an alert at 80%, capture paused at 100% until apply frees it. */
+    public long journalBudgetBytes() { return journalBudgetBytes; }
 
     @Override
     public String toString() {
@@ -90,6 +94,7 @@ public final class PipelineConfig {
         private Map<String, String> translatorConfig = Map.of();
         private boolean applyOnStart = true;
         private java.util.Set<String> acknowledgedDdl = java.util.Set.of();
+        private long journalBudgetBytes;
 
         public Builder name(String v) { name = v; return this; }
         public Builder source(Endpoint v) { source = v; return this; }
@@ -103,6 +108,7 @@ public final class PipelineConfig {
         public Builder translatorConfig(Map<String, String> v) { translatorConfig = v; return this; }
         public Builder applyOnStart(boolean v) { applyOnStart = v; return this; }
         public Builder acknowledgedDdl(java.util.Set<String> v) { acknowledgedDdl = v; return this; }
+        public Builder journalBudgetBytes(long v) { journalBudgetBytes = v; return this; }
         public PipelineConfig build() { return new PipelineConfig(this); }
     }
 }

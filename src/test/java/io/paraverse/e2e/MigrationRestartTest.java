@@ -73,4 +73,22 @@ class MigrationRestartTest {
             }
         }
     }
+
+    @Test
+    void aSchemaChangeOnProductionPausesTheMigrationNamingTheStatement() throws Exception {
+        try (MariaDbServer source = MariaDbServer.start(MariaDbOptions.source("mddl-src"))) {
+            ShopSplitFixture shop = new ShopSplitFixture(source, work);
+            Path yaml = shop.prepare("snapshot", 500, 500);
+            Path data = work.resolve("data");
+            try (Migration m = new Migration(MigrationConfigLoader.load(yaml), data, line -> { })) {
+                assertTrue(m.runUntilReady(() -> true), String.valueOf(m.state()));
+                source.execute("ALTER TABLE shop.customer ADD COLUMN vip BOOLEAN NOT NULL DEFAULT FALSE");
+                assertTrue(m.holdReady(() -> true), "holdReady returns when the migration stops");
+                assertEquals(Phase.PAUSED, m.state().phase());
+                assertEquals(Phase.READY, m.state().interrupted());
+                String why = m.state().history().get(m.state().history().size() - 1).reason();
+                assertTrue(why.contains("ADD COLUMN vip") && why.contains("acknowledge"), why);
+            }
+        }
+    }
 }

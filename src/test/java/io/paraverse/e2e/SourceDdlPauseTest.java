@@ -75,4 +75,47 @@ class SourceDdlPauseTest {
             return rs.getLong(1);
         }
     }
+
+    /** Copies id and v only, whatever columns the source table gains: it accepts schema changes of app.t. */
+    static final class IdAndValueTranslator extends io.paraverse.translator.AbstractTranslator {
+        IdAndValueTranslator() {
+            super("app.t");
+        }
+
+        @Override
+        public List<io.paraverse.translator.TargetOp> translate(io.paraverse.translator.RowChange c, io.paraverse.translator.TranslationContext ctx) {
+            var t = new io.paraverse.translator.TargetTable(ctx.targetSchema("app"), "t", List.of("id", "v"), List.of("id"));
+            return switch (c.op()) {
+                case DELETE -> List.of(new io.paraverse.translator.TargetOp.Delete(t, List.of(c.before("id"))));
+                default -> List.of(new io.paraverse.translator.TargetOp.Upsert(t, java.util.Arrays.asList(c.after("id"), c.after("v"))));
+            };
+        }
+
+        @Override
+        public boolean acceptsSchemaChange(io.paraverse.translator.SchemaChange change) {
+            return change.sql().contains("app.t");
+        }
+    }
+
+    @Test
+    void underTheTranslatorPolicyADdlTheTranslatorsAcceptPasses() throws Exception {
+        try (SourceAndTarget servers = SourceAndTarget.start("ddlt")) {
+            servers.source().execute("CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY, v INT)",
+                    "INSERT INTO app.t SELECT seq, seq FROM mysql.seq_1_to_100");
+            var clone = SnapshotClone.run(new CloneEndpoint("127.0.0.1", servers.source().port(), "root", servers.source().password()),
+                    new CloneEndpoint("127.0.0.1", servers.target().port(), "root", servers.target().password()), SnapshotClone.Options.of("app"));
+            servers.source().execute("ALTER TABLE app.t ADD COLUMN note VARCHAR(20) NULL",
+                    "UPDATE app.t SET v = v + 1000, note = 'after' WHERE id > 90");
+            PipelineConfig cfg = PipelineConfig.builder().name("ddlt")
+                    .source(new Endpoint("127.0.0.1", servers.source().port(), "root", servers.source().password()))
+                    .target(new Endpoint("127.0.0.1", servers.target().port(), "root", servers.target().password()))
+                    .journalDir(work.resolve("journal-t")).include(List.of("app.*")).startGtid(clone.clonePoint().gtidPosition())
+                    .translator(new IdAndValueTranslator()).ddlPolicy(PipelineConfig.DdlPolicy.TRANSLATOR).build();
+            try (Pipeline p = Pipeline.start(cfg)) {
+                p.awaitCaughtUp(servers.source().gtidBinlogPos(), Duration.ofMinutes(1));
+                assertNull(p.blockedDdl(), "the translator accepted the ALTER");
+            }
+            assertEquals(10L, count(servers, "SELECT COUNT(*) FROM app.t WHERE v > 1000"), "rows after the DDL arrived, translated");
+        }
+    }
 }

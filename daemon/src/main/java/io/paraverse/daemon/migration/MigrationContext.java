@@ -69,7 +69,8 @@ final class MigrationContext implements AutoCloseable {
         }
         return PipelineConfig.builder().name(config.name()).source(source).target(target()).journalDir(journalDir())
                 .include(include).startGtid(startGtid)
-                .journalBudgetBytes(config.journal().diskBudgetBytes() == null ? 0 : config.journal().diskBudgetBytes());
+                .journalBudgetBytes(config.journal().diskBudgetBytes() == null ? 0 : config.journal().diskBudgetBytes())
+                .ddlPolicy(config.catchUp() == null ? PipelineConfig.DdlPolicy.PAUSE : config.catchUp().ddlPolicy());
     }
 
     /** The migration's translators, validated against the source and the upgraded target. */

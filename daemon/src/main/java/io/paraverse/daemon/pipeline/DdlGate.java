@@ -16,11 +16,21 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class DdlGate {
     private static final Logger log = LoggerFactory.getLogger(DdlGate.class);
     private final Set<String> acknowledged;
+    private final java.util.function.Predicate<DdlEvent> translatorHook;
     private final AtomicReference<DdlEvent> blocked = new AtomicReference<>();
 
     /** @param acknowledgedGtids GTIDs of DDL statements the operator has let through */
     public DdlGate(Set<String> acknowledgedGtids) {
+        this(acknowledgedGtids, ddl -> false);
+    }
+
+    /**
+     * @param translatorHook the "translator" policy: a DDL the current translators accept passes (default policy: none
+     *                       does)
+     */
+    public DdlGate(Set<String> acknowledgedGtids, java.util.function.Predicate<DdlEvent> translatorHook) {
         this.acknowledged = Set.copyOf(acknowledgedGtids);
+        this.translatorHook = translatorHook;
     }
 
     /** True if the DDL may pass; otherwise the gate closes (and stays closed) at it. */
@@ -28,6 +38,10 @@ public final class DdlGate {
         String gtid = ddl.position().gtid();
         if (gtid != null && acknowledged.contains(gtid)) {
             log.warn("source DDL at GTID {} passes (acknowledged by the operator): {}", gtid, abbreviate(ddl.sql()));
+            return true;
+        }
+        if (translatorHook.test(ddl)) {
+            log.warn("source DDL at GTID {} passes: the translators accept it (DDL policy 'translator'): {}", gtid, abbreviate(ddl.sql()));
             return true;
         }
         if (blocked.compareAndSet(null, ddl)) {

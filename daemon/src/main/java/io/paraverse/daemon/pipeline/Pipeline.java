@@ -45,12 +45,16 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicReference<Throwable> applyFailure = new AtomicReference<>();
     private volatile boolean running;
     private final DdlGate ddlGate;
+    /** The translator apply uses now (asked about source DDL under the "translator" policy). */
+    private volatile Translator currentTranslator;
     /** What the target holds before the applier's first commit: the configured start, if nothing was applied yet. */
     private String targetStartGtid;
 
     private Pipeline(PipelineConfig config) {
         this.config = config;
-        this.ddlGate = new DdlGate(config.acknowledgedDdl());
+        this.currentTranslator = config.translator();
+        this.ddlGate = new DdlGate(config.acknowledgedDdl(), ddl -> config.ddlPolicy() == PipelineConfig.DdlPolicy.TRANSLATOR
+                && currentTranslator.acceptsSchemaChange(new io.paraverse.translator.SchemaChange(ddl.schema(), ddl.sql(), ddl.position())));
         Endpoint src = config.source();
         this.captureConfig = CaptureConfig.builder().host(src.host()).port(src.port()).user(src.user()).password(src.password())
                 .include(config.include()).exclude(config.exclude()).build();
@@ -143,6 +147,7 @@ public final class Pipeline implements AutoCloseable {
             throw new IllegalStateException("apply of " + config.name() + " is already running");
         }
         applyFailure.set(null);
+        currentTranslator = translator;
         applier = newApplier(translator, translatorConfig);
         startApply();
         log.info("pipeline {}: apply resumed with translator {}", config.name(), translator.name());

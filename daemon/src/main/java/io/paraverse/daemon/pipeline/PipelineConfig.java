@@ -27,6 +27,15 @@ public final class PipelineConfig {
     private final boolean applyOnStart;
     private final java.util.Set<String> acknowledgedDdl;
     private final long journalBudgetBytes;
+    private final DdlPolicy ddlPolicy;
+
+    /** What capture does at a schema change of a captured table on the source. */
+    public enum DdlPolicy {
+        /** stop before it until an operator acknowledges its GTID (the default) */
+        PAUSE,
+        /** let it pass when the current translators accept it ({@code Translator.acceptsSchemaChange}), else stop */
+        TRANSLATOR
+    }
 
     private PipelineConfig(Builder b) {
         this.name = require(b.name, "name");
@@ -48,6 +57,7 @@ public final class PipelineConfig {
         this.applyOnStart = b.applyOnStart;
         this.acknowledgedDdl = java.util.Set.copyOf(b.acknowledgedDdl);
         this.journalBudgetBytes = b.journalBudgetBytes;
+        this.ddlPolicy = require(b.ddlPolicy, "ddlPolicy");
     }
 
     private static <T> T require(T v, String field) {
@@ -74,6 +84,7 @@ public final class PipelineConfig {
     public java.util.Set<String> acknowledgedDdl() { return acknowledgedDdl; }
     /** Disk the journal may use (0: unlimited): an alert at 80%, capture paused at 100% until apply frees it. */
     public long journalBudgetBytes() { return journalBudgetBytes; }
+    public DdlPolicy ddlPolicy() { return ddlPolicy; }
 
     @Override
     public String toString() {
@@ -95,6 +106,7 @@ public final class PipelineConfig {
         private boolean applyOnStart = true;
         private java.util.Set<String> acknowledgedDdl = java.util.Set.of();
         private long journalBudgetBytes;
+        private DdlPolicy ddlPolicy = DdlPolicy.PAUSE;
 
         public Builder name(String v) { name = v; return this; }
         public Builder source(Endpoint v) { source = v; return this; }
@@ -109,6 +121,7 @@ public final class PipelineConfig {
         public Builder applyOnStart(boolean v) { applyOnStart = v; return this; }
         public Builder acknowledgedDdl(java.util.Set<String> v) { acknowledgedDdl = v; return this; }
         public Builder journalBudgetBytes(long v) { journalBudgetBytes = v; return this; }
+        public Builder ddlPolicy(DdlPolicy v) { ddlPolicy = v; return this; }
         public PipelineConfig build() { return new PipelineConfig(this); }
     }
 }

@@ -17,4 +17,13 @@ public interface Translator {
     Set<String> sourceTables();
 
     List<TargetOp> translate(RowChange change, TranslationContext ctx);
+
+    /**
+     * Under the "translator" DDL policy: whether this translator copes with the row changes that follow a schema
+     * change of the source (for example a column it ignores was added). False, the default, pauses the migration for
+     * the operator. Called on the capture thread; must be quick and must not block.
+     */
+    default boolean acceptsSchemaChange(SchemaChange change) {
+        return false;
+    }
 }

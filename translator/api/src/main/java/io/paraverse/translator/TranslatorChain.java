@@ -67,6 +67,17 @@ public final class TranslatorChain implements Translator {
     @Override
     public String name() { return NAME; }
 
+    /** A schema change passes when a selected translator accepts it (identity for unclaimed tables never does). */
+    @Override
+    public boolean acceptsSchemaChange(SchemaChange change) {
+        for (Claim c : claims) {
+            if (c.translator().acceptsSchemaChange(change)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Every table: what no translator claims is copied as it is. */
     @Override
     public Set<String> sourceTables() { return Set.of("*.*"); }

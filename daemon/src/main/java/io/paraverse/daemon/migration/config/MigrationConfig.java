@@ -143,7 +143,13 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
     }
 
     /** When the clone counts as caught up: lag at most {@code ready_lag_seconds} for {@code sustained}. */
-    public record CatchUp(Integer readyLagSeconds, String sustained) {
+    public record CatchUp(Integer readyLagSeconds, String sustained, String ddl) {
+        /** {@code pause} (default) or {@code translator}. */
+        public io.paraverse.daemon.pipeline.PipelineConfig.DdlPolicy ddlPolicy() {
+            return ddl == null ? io.paraverse.daemon.pipeline.PipelineConfig.DdlPolicy.PAUSE
+                    : io.paraverse.daemon.pipeline.PipelineConfig.DdlPolicy.valueOf(ddl.toUpperCase(java.util.Locale.ROOT));
+        }
+
         public Duration sustainedValue() { return sustained == null ? null : Durations.parse(sustained); }
     }
 

@@ -235,6 +235,9 @@ final class MigrationValidator {
         }
         range("catch_up.ready_lag_seconds", c.readyLagSeconds(), 0, 86_400);
         positiveDuration("catch_up.sustained", c.sustained());
+        if (c.ddl() != null && !java.util.Set.of("pause", "translator").contains(c.ddl())) {
+            problem("catch_up.ddl", "unknown '" + c.ddl() + "'; one of pause, translator");
+        }
     }
 
     private void cutover(Cutover c) {

@@ -89,6 +89,32 @@ class MigrationRestartTest {
                 String why = m.state().history().get(m.state().history().size() - 1).reason();
                 assertTrue(why.contains("ADD COLUMN vip") && why.contains("acknowledge"), why);
             }
+            String gtid = java.util.regex.Pattern.compile("at GTID (\\S+)").matcher(
+                    new StateStore(data).load(ShopSplitFixture.NAME).orElseThrow().history().stream()
+                            .map(t -> String.valueOf(t.reason())).filter(r -> r.contains("source DDL")).findFirst().orElseThrow())
+                    .results().findFirst().orElseThrow().group(1);
+            // while a daemon holds the data dir, operator commands are refused
+            try (var held = io.paraverse.daemon.migration.DataDirLock.acquire(data, "test")) {
+                assertEquals(1, io.paraverse.daemon.Main.commandLine().execute("migration", "acknowledge-ddl", "--data-dir", data.toString(),
+                        "--gtid", gtid, "--reason", "clone ready", yaml.toString()));
+            }
+            assertEquals(0, io.paraverse.daemon.Main.commandLine().execute("migration", "acknowledge-ddl", "--data-dir", data.toString(),
+                    "--gtid", gtid, "--reason", "the mapping ignores vip", yaml.toString()));
+            assertEquals(Phase.READY, new StateStore(data).load(ShopSplitFixture.NAME).orElseThrow().phase());
+            source.execute("UPDATE shop.customer SET name = 'after the DDL', vip = TRUE WHERE id = 7");
+            try (Migration m = new Migration(MigrationConfigLoader.load(yaml), data, line -> { })) {
+                assertTrue(m.runUntilReady(() -> true));
+                java.util.concurrent.atomic.AtomicBoolean run = new java.util.concurrent.atomic.AtomicBoolean(true);
+                Thread hold = new Thread(() -> m.holdReady(run::get));
+                hold.start();
+                try {
+                    assertNull(shop.awaitCloneEqualsProduction(data), "changes after the acknowledged DDL arrive");
+                } finally {
+                    run.set(false);
+                    hold.join();
+                }
+                assertEquals(Phase.READY, m.state().phase());
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.paraverse.daemon.cli;
 
+import io.paraverse.daemon.migration.DataDirLock;
 import io.paraverse.daemon.migration.Migration;
 import io.paraverse.daemon.migration.config.MigrationConfig;
 import io.paraverse.daemon.migration.config.MigrationConfigLoader;
@@ -32,6 +33,7 @@ public final class DaemonCommand implements java.util.concurrent.Callable<Intege
 
     @Override
     public Integer call() throws Exception {
+        DataDirLock lock = DataDirLock.acquire(dataDir, "another daemon"); // held until the process ends
         List<MigrationConfig> configs = new ArrayList<>();
         for (Path f : files) {
             configs.add(MigrationConfigLoader.load(f)); // every file valid before anything starts
@@ -96,6 +98,7 @@ public final class DaemonCommand implements java.util.concurrent.Callable<Intege
         done.await();
         ticker.shutdownNow();
         migrations.forEach(Migration::close);
+        lock.close();
         return migrations.stream().allMatch(m -> m.state() != null && m.state().phase().working()) ? 0 : 1;
     }
 

@@ -25,7 +25,7 @@ final class CatchUpPhase {
     static boolean run(MigrationContext ctx, BooleanSupplier keepRunning) throws Exception {
         Pipeline p = ctx.pipeline();
         if (p == null) { // after a restart: resume capture from the journal, apply from the checkpoint
-            p = Pipeline.start(ctx.pipelineConfig(null).translator(ctx.translators()).build());
+            p = Pipeline.start(ctx.pipelineConfig(ctx.clonePoint).translator(ctx.translators()).build());
             ctx.pipeline(p);
         } else if (!p.applying()) {
             p.resumeApply(ctx.translators(), Map.of());
@@ -74,7 +74,7 @@ final class CatchUpPhase {
     static boolean holdReady(MigrationContext ctx, BooleanSupplier keepRunning) throws Exception {
         Pipeline p = ctx.pipeline();
         if (p == null) { // after a restart in READY
-            p = Pipeline.start(ctx.pipelineConfig(null).translator(ctx.translators()).build());
+            p = Pipeline.start(ctx.pipelineConfig(ctx.clonePoint).translator(ctx.translators()).build());
             ctx.pipeline(p);
         }
         int lagLimit = lagLimit(ctx);

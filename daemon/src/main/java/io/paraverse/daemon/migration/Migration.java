@@ -86,6 +86,8 @@ public final class Migration implements AutoCloseable {
     /** Runs the phases until READY (true), or until stopped, paused or failed (false). */
     public boolean runUntilReady(BooleanSupplier keepRunning) {
         state = store.load(ctx.config.name()).orElseGet(() -> save(MigrationState.begin(ctx.config.name(), clock.instant())));
+        ctx.acknowledgedDdl = java.util.Set.copyOf(state.acknowledgedDdl());
+        ctx.clonePoint = state.clonePointGtid();
         if (state.phase() == Phase.UPGRADING) {
             fail("the daemon stopped while the upgrade ran; the clone may be half-upgraded. Retry: the migration clones again");
             return false;
@@ -100,6 +102,7 @@ public final class Migration implements AutoCloseable {
                     case CLONING -> {
                         String clonePoint = ClonePhase.run(ctx);
                         state = save(state.withClonePoint(clonePoint, clock.instant()));
+                        ctx.clonePoint = clonePoint;
                         move(Phase.UPGRADING, null);
                     }
                     case UPGRADING -> {
@@ -150,6 +153,18 @@ public final class Migration implements AutoCloseable {
         } catch (Exception e) {
             fail(state.phase() + ": " + describe(e));
             return true;
+        }
+    }
+
+    /**
+     * Operator: let the source schema change at {@code gtid} through (the clone and translators are ready for it) and
+     * resume a migration paused on it. The daemon must not be running this migration (run it again afterwards).
+     */
+    public void acknowledgeDdl(String gtid, String reason) {
+        state = store.load(ctx.config.name()).orElseThrow(() -> new IllegalStateException("migration " + ctx.config.name() + " has no state yet"));
+        state = save(state.withAcknowledgedDdl(gtid, clock.instant()));
+        if (state.phase() == Phase.PAUSED) {
+            move(state.interrupted(), "source DDL " + gtid + " acknowledged: " + reason);
         }
     }
 

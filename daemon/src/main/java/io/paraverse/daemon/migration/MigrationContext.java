@@ -30,6 +30,10 @@ final class MigrationContext implements AutoCloseable {
     private Provisioner provisioner;
     private ProvisionedServer target;
     private Pipeline pipeline;
+    /** Where capture started (from the migration state): the start when the journal holds nothing yet. */
+    String clonePoint;
+    /** Source DDL the operator let through (from the migration state). */
+    java.util.Set<String> acknowledgedDdl = java.util.Set.of();
 
     MigrationContext(MigrationConfig config, Path dir, Consumer<String> status) {
         this.config = config;
@@ -70,7 +74,8 @@ final class MigrationContext implements AutoCloseable {
         return PipelineConfig.builder().name(config.name()).source(source).target(target()).journalDir(journalDir())
                 .include(include).startGtid(startGtid)
                 .journalBudgetBytes(config.journal().diskBudgetBytes() == null ? 0 : config.journal().diskBudgetBytes())
-                .ddlPolicy(config.catchUp() == null ? PipelineConfig.DdlPolicy.PAUSE : config.catchUp().ddlPolicy());
+                .ddlPolicy(config.catchUp() == null ? PipelineConfig.DdlPolicy.PAUSE : config.catchUp().ddlPolicy())
+                .acknowledgedDdl(acknowledgedDdl);
     }
 
     /** The migration's translators, validated against the source and the upgraded target. */

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param failure      for FAILED: why, in one paragraph naming what and where; null otherwise
  * @param clonePointGtid where capture started (set when CLONING ends; null before)
  * @param upgradeAttempts how many times the upgrade was started (a re-run starts on a fresh clone: docs/RUNBOOK)
+ * @param acknowledgedDdl GTIDs of source schema changes the operator let through (capture stops at any other)
  */
 public record MigrationState(int version, String migration, Phase phase, Phase interrupted, String failure,
-                             String clonePointGtid, int upgradeAttempts, List<Transition> history, Instant updatedAt) {
+                             String clonePointGtid, int upgradeAttempts, List<Transition> history, Instant updatedAt,
+                             List<String> acknowledgedDdl) {
     public static final int VERSION = 1;
 
     /** One entry of the phase timeline. */
@@ -29,12 +31,13 @@ public record MigrationState(int version, String migration, Phase phase, Phase i
         Objects.requireNonNull(phase, "phase");
         history = List.copyOf(history);
         Objects.requireNonNull(updatedAt, "updatedAt");
+        acknowledgedDdl = acknowledgedDdl == null ? List.of() : List.copyOf(acknowledgedDdl);
     }
 
     /** A new migration, about to provision its target. */
     public static MigrationState begin(String migration, Instant now) {
         return new MigrationState(VERSION, migration, Phase.PROVISIONING, null, null, null, 0,
-                List.of(new Transition(null, Phase.PROVISIONING, now, "created")), now);
+                List.of(new Transition(null, Phase.PROVISIONING, now, "created")), now, List.of());
     }
 
     /**
@@ -57,12 +60,21 @@ public record MigrationState(int version, String migration, Phase phase, Phase i
         List<Transition> h = new ArrayList<>(history);
         h.add(new Transition(phase, to, now, reason));
         int attempts = to == Phase.UPGRADING && phase != Phase.PAUSED ? upgradeAttempts + 1 : upgradeAttempts;
-        return new MigrationState(VERSION, migration, to, keep, why, clonePointGtid, attempts, h, now);
+        return new MigrationState(VERSION, migration, to, keep, why, clonePointGtid, attempts, h, now, acknowledgedDdl);
     }
 
     public MigrationState withClonePoint(String gtid, Instant now) {
         return new MigrationState(VERSION, migration, phase, interrupted, failure, Objects.requireNonNull(gtid, "gtid"),
-                upgradeAttempts, history, now);
+                upgradeAttempts, history, now, acknowledgedDdl);
+    }
+
+    /** The state with {@code gtid} added to the source schema changes the operator let through. */
+    public MigrationState withAcknowledgedDdl(String gtid, Instant now) {
+        List<String> ack = new ArrayList<>(acknowledgedDdl);
+        if (!ack.contains(gtid)) {
+            ack.add(gtid);
+        }
+        return new MigrationState(VERSION, migration, phase, interrupted, failure, clonePointGtid, upgradeAttempts, history, now, ack);
     }
 
     /** When the current phase began. */

@@ -29,7 +29,7 @@ final class MigrationContext implements AutoCloseable {
     private final Endpoint source;
     private Provisioner provisioner;
     private ProvisionedServer target;
-    private Pipeline pipeline;
+    private volatile Pipeline pipeline;
     /** Where capture started (from the migration state): the start when the journal holds nothing yet. */
     String clonePoint;
     /** Source DDL the operator let through (from the migration state). */

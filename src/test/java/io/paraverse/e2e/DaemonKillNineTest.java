@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * `paraverse daemon` in a child JVM, SIGKILLed during CLONING (a chunked copy) and during CATCHING_UP while a writer
  * keeps changing production; each restart with the same data directory continues the migration, which reaches READY
- * with the clone equal to production translated. Killing it during UPGRADING fails the migration with the reason
- * (a half-upgraded clone cannot be resumed), which is tested separately in MigrationRestartTest.
+ * with the clone equal to production translated. Killed during UPGRADING, the restarted daemon fails the migration
+ * (a half-upgraded clone cannot be resumed); `paraverse migration retry` sends it back to CLONING and the next
+ * daemon takes it to READY.
  */
 class DaemonKillNineTest {
     @TempDir
@@ -56,6 +57,41 @@ class DaemonKillNineTest {
             String log = Files.readString(work.resolve("run-3.log"));
             assertFalse(log.contains(source.password()), "no password in the daemon's output");
             assertTrue(log.contains("[shop-split] READY: the clone is caught up") && log.contains("| behind "), log);
+        }
+    }
+
+    @Test
+    void theDaemonKilledDuringTheUpgradeFailsTheMigrationAndARetryReachesReady() throws Exception {
+        try (MariaDbServer source = MariaDbServer.start(MariaDbOptions.source("dkill-up-src"))) {
+            ShopSplitFixture shop = new ShopSplitFixture(source, work);
+            Path yaml = shop.prepare("snapshot", 2_000, 500);
+            // a slow upgrade: the SQL, then a command that takes a while (the daemon is killed during it)
+            Files.writeString(yaml, Files.readString(yaml).replace("upgrade: {sql: [upgrade.sql], timeout: 5m}",
+                    "upgrade: {sql: [upgrade.sql], command: [sh, -c, 'echo upgrading; sleep 20'], timeout: 5m}"));
+            Path data = work.resolve("data");
+            StateStore states = new StateStore(data);
+            Process d = daemon(yaml, data, "up-1");
+            awaitState(states, s -> s.phase() == Phase.UPGRADING, d, "up-1");
+            Thread.sleep(1_000);
+            kill(d);
+
+            d = daemon(yaml, data, "up-2");
+            assertTrue(d.waitFor(120, TimeUnit.SECONDS), "the daemon stops: its only migration failed");
+            MigrationState failed = states.load(ShopSplitFixture.NAME).orElseThrow();
+            assertEquals(Phase.FAILED, failed.phase());
+            assertTrue(failed.failure().contains("half-upgraded"), failed.failure());
+            assertTrue(Files.readString(work.resolve("up-2.log")).contains("half-upgraded"));
+
+            Files.writeString(yaml, Files.readString(yaml).replace("sleep 20", "sleep 1"));
+            assertEquals(0, io.paraverse.daemon.Main.commandLine().execute("migration", "retry", "--data-dir", data.toString(),
+                    "--reason", "clone again after the crash", yaml.toString()));
+            assertEquals(Phase.CLONING, states.load(ShopSplitFixture.NAME).orElseThrow().phase());
+            d = daemon(yaml, data, "up-3");
+            awaitState(states, s -> s.phase() == Phase.READY, d, "up-3");
+            assertNull(shop.awaitCloneEqualsProduction(data));
+            assertEquals(2, states.load(ShopSplitFixture.NAME).orElseThrow().upgradeAttempts());
+            d.destroy();
+            assertTrue(d.waitFor(60, TimeUnit.SECONDS));
         }
     }
 

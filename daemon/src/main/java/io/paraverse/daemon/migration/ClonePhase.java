@@ -17,9 +17,42 @@ import java.time.Duration;
 final class ClonePhase {
     private ClonePhase() { }
 
-    /** Returns the clone point (where capture started). */
-    static String run(MigrationContext ctx) throws SQLException, InterruptedException {
+    private static void forgetEarlierAttempt(MigrationContext ctx) throws SQLException, java.io.IOException {
         var c = ctx.config.cloneOrDefault();
+        if (c.methodValue() == CloneRun.Method.EXISTING) {
+            throw new IllegalStateException("the upgrade failed on your restored backup, which may now be half-upgraded: restore it"
+                    + " again on the target, then retry");
+        }
+        var t = ctx.target();
+        try (java.sql.Connection conn = java.sql.DriverManager.getConnection(t.jdbcUrl(""), t.user(), t.password());
+             java.sql.Statement st = conn.createStatement()) {
+            for (String schema : c.schemas()) {
+                st.execute("DROP DATABASE IF EXISTS `" + schema.replace("`", "``") + "`");
+            }
+            for (String table : java.util.List.of("copy_run", "copy_progress", "apply_checkpoint", "id_map", "id_allocator", "deferred_object")) {
+                try {
+                    st.execute("DELETE FROM paraverse." + table + " WHERE pipeline = '" + ctx.config.name().replace("'", "''") + "'");
+                } catch (SQLException e) {
+                    if (e.getErrorCode() != 1146 && e.getErrorCode() != 1049) { // not there: nothing to forget
+                        throw e;
+                    }
+                }
+            }
+        }
+        io.paraverse.daemon.WorkDirs.delete(ctx.journalDir());
+        ctx.status.accept("clone: retrying on a fresh clone: dropped " + c.schemas() + " on the target and the earlier attempt's progress");
+    }
+
+    /**
+     * Returns the clone point (where capture started). {@code fresh}: a retry after a failed upgrade — everything of the
+     * earlier attempt goes first (the cloned schemas, which the upgrade changed; the copy and apply progress; id maps;
+     * the journal), since nothing of a half-upgraded clone can be trusted.
+     */
+    static String run(MigrationContext ctx, boolean fresh) throws SQLException, InterruptedException, java.io.IOException {
+        var c = ctx.config.cloneOrDefault();
+        if (fresh) {
+            forgetEarlierAttempt(ctx);
+        }
         // the cloned schemas on the target are empty, ours from an earlier attempt, or released by the operator (overwrite)
         SchemaCopier.Options schema = new SchemaCopier.Options(c.includeList(), true, false, false);
         SnapshotClone.Options snapshot = SnapshotClone.Options.of(schema);

@@ -100,7 +100,10 @@ public final class Migration implements AutoCloseable {
                         move(Phase.CLONING, null);
                     }
                     case CLONING -> {
-                        String clonePoint = ClonePhase.run(ctx);
+                        // back from a failed upgrade: the clone may be half-upgraded, so it is made again from nothing
+                        boolean fresh = state.history().get(state.history().size() - 1).from() == Phase.FAILED
+                                && state.upgradeAttempts() > 0;
+                        String clonePoint = ClonePhase.run(ctx, fresh);
                         state = save(state.withClonePoint(clonePoint, clock.instant()));
                         ctx.clonePoint = clonePoint;
                         move(Phase.UPGRADING, null);

@@ -81,6 +81,10 @@ class DaemonKillNineTest {
             assertEquals(Phase.FAILED, failed.phase());
             assertTrue(failed.failure().contains("half-upgraded"), failed.failure());
             assertTrue(Files.readString(work.resolve("up-2.log")).contains("half-upgraded"));
+            try (var left = Files.list(data.resolve(ShopSplitFixture.NAME))) {
+                assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("upgrade-credentials-")),
+                        "the killed upgrade's password files are removed by the next start");
+            }
 
             Files.writeString(yaml, Files.readString(yaml).replace("sleep 20", "sleep 1"));
             assertEquals(0, io.paraverse.daemon.Main.commandLine().execute("migration", "retry", "--data-dir", data.toString(),

@@ -89,6 +89,7 @@ public final class Migration implements AutoCloseable {
         ctx.acknowledgedDdl = java.util.Set.copyOf(state.acknowledgedDdl());
         ctx.clonePoint = state.clonePointGtid();
         if (state.phase() == Phase.UPGRADING) {
+            io.paraverse.daemon.upgrade.UpgradeRunner.deleteLeftoverCredentials(ctx.dir); // the killed run's password files
             fail("the daemon stopped while the upgrade ran; the clone may be half-upgraded. Retry: the migration clones again");
             return false;
         }

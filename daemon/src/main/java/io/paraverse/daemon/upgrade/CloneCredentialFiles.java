@@ -13,16 +13,21 @@ import java.nio.file.attribute.PosixFilePermissions;
  * The clone's password on disk for an upgrade command, so it never appears in argv or the environment (both are
  * readable by other users through /proc): a private directory (0700) holding {@code password} (just the password,
  * for {@code -p"$(cat …)"}) and {@code client.cnf} (a {@code [client]} option file for
- * {@code mariadb --defaults-extra-file=…}), both 0600 from creation. {@link #close()} deletes them.
+ * {@code mariadb --defaults-extra-file=…}), both 0600 from creation. {@link #close()} deletes them. The directory
+ * is made next to the upgrade log (the migration's own directory, not /tmp), so what a killed process leaves behind
+ * stays private and is removed by the next run ({@link #deleteLeftovers}).
  */
 final class CloneCredentialFiles implements AutoCloseable {
     private final Path dir;
     private final Path passwordFile;
     private final Path optionFile;
 
-    CloneCredentialFiles(CloneEndpoint clone) {
+    static final String PREFIX = "upgrade-credentials-";
+
+    CloneCredentialFiles(CloneEndpoint clone, Path parent) {
         try {
-            dir = Files.createTempDirectory("paraverse-upgrade-",
+            Files.createDirectories(parent);
+            dir = Files.createTempDirectory(parent, PREFIX,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             passwordFile = writePrivate(dir.resolve("password"), password(clone));
             optionFile = writePrivate(dir.resolve("client.cnf"), "[client]\n"
@@ -33,6 +38,25 @@ final class CloneCredentialFiles implements AutoCloseable {
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot write the clone's credentials for the upgrade command", e);
+        }
+    }
+
+    /** Removes credential directories a killed run left in {@code parent}. */
+    static void deleteLeftovers(Path parent) {
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        try (var dirs = Files.newDirectoryStream(parent, PREFIX + "*")) {
+            for (Path d : dirs) {
+                try (var files = Files.list(d)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(d);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove old upgrade credentials in " + parent + ": " + e.getMessage(), e);
         }
     }
 

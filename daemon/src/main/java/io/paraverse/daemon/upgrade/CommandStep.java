@@ -25,15 +25,17 @@ final class CommandStep {
     private final UpgradeSpec.Command step;
     private final CloneEndpoint clone;
     private final UpgradeLog log;
+    private final java.nio.file.Path credentialsParent;
 
-    CommandStep(UpgradeSpec.Command step, CloneEndpoint clone, UpgradeLog log) {
+    CommandStep(UpgradeSpec.Command step, CloneEndpoint clone, UpgradeLog log, java.nio.file.Path credentialsParent) {
         this.step = step;
         this.clone = clone;
         this.log = log;
+        this.credentialsParent = credentialsParent;
     }
 
     void run(long deadlineNanos, Duration timeout) throws StepFailure, InterruptedException {
-        try (CloneCredentialFiles credentials = new CloneCredentialFiles(clone)) {
+        try (CloneCredentialFiles credentials = new CloneCredentialFiles(clone, credentialsParent)) {
             ProcessBuilder pb = new ProcessBuilder(step.argv()).redirectErrorStream(true);
             if (step.workdir() != null) {
                 pb.directory(step.workdir().toFile());

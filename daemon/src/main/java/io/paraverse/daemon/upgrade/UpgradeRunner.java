@@ -67,12 +67,24 @@ public final class UpgradeRunner {
      * @throws UpgradeFailedException at the first failing step (SQL error, non-zero exit, timeout, I/O)
      * @throws InterruptedException   if this thread is interrupted while a command runs (its tree is killed)
      */
+    /** Removes the clone credential files a killed run left next to its log in {@code logDir}. */
+    public static void deleteLeftoverCredentials(Path logDir) {
+        CloneCredentialFiles.deleteLeftovers(logDir);
+    }
+
+    /** Next to the log: the migration's own directory. */
+    private Path credentialsDir() {
+        Path parent = logFile.toAbsolutePath().getParent();
+        return parent == null ? Path.of(".").toAbsolutePath() : parent;
+    }
+
     public void run() throws UpgradeFailedException, InterruptedException {
         if (startNanos != 0) {
             throw new IllegalStateException("an UpgradeRunner runs once");
         }
         startNanos = System.nanoTime();
         long deadline = startNanos + spec.timeout().toNanos();
+        CloneCredentialFiles.deleteLeftovers(credentialsDir()); // from a run that was killed
         List<String> secrets = clone.password() == null ? List.of() : List.of(clone.password());
         try (UpgradeLog l = new UpgradeLog(logFile, tailLines, secrets, listener)) {
             log = l;
@@ -109,7 +121,7 @@ public final class UpgradeRunner {
         if (step instanceof UpgradeSpec.SqlFile f) {
             new SqlFileStep(f, clone, l).run(deadline, spec.timeout());
         } else if (step instanceof UpgradeSpec.Command c) {
-            new CommandStep(c, clone, l).run(deadline, spec.timeout());
+            new CommandStep(c, clone, l, credentialsDir()).run(deadline, spec.timeout());
         } else {
             throw new IllegalArgumentException("unknown upgrade step " + step);
         }

@@ -46,15 +46,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         Endpoint tgt = endpoint("--target", target, targetUser, Secrets.read("--target-password", targetPasswordEnv, targetPasswordFile));
         PipelineConfig cfg = PipelineConfig.builder().name(name).source(src).target(tgt)
                 .journalDir(journal).include(include).exclude(exclude).startGtid(startGtid)
-                .translator(translators.build(new TranslatorOptions.Schemas() {
-                    @Override public java.sql.Connection source() throws java.sql.SQLException {
-                        return java.sql.DriverManager.getConnection(src.jdbcUrl(""), src.user(), src.password());
-                    }
-
-                    @Override public java.sql.Connection target() throws java.sql.SQLException {
-                        return java.sql.DriverManager.getConnection(tgt.jdbcUrl(""), tgt.user(), tgt.password());
-                    }
-                })).build();
+                .translator(translators.build(io.paraverse.daemon.pipeline.TranslatorSetup.Schemas.of(src, tgt))).build();
         CountDownLatch stopped = new CountDownLatch(1);
         try (Pipeline p = Pipeline.start(cfg)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -10,7 +10,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,18 +64,10 @@ public final class TranslateCheckCommand implements Callable<Integer> {
         }
         Endpoint production = source == null ? null
                 : ReplicateCommand.endpoint("--source", source, sourceUser, Secrets.read("--source-password", sourcePasswordEnv, sourcePasswordFile));
-        var translator = translators.build(new TranslatorOptions.Schemas() {
-            @Override public java.sql.Connection source() throws java.sql.SQLException {
-                if (production == null) {
-                    throw new IllegalArgumentException("--mapping needs --source (production, with the old schema) to validate against");
-                }
-                return DriverManager.getConnection(production.jdbcUrl(""), production.user(), production.password());
-            }
-
-            @Override public java.sql.Connection target() throws java.sql.SQLException {
-                return DriverManager.getConnection(server.jdbcUrl(""), server.user(), server.password());
-            }
-        });
+        if (production == null && !translators.mappings.isEmpty()) {
+            throw new IllegalArgumentException("--mapping needs --source (production, with the old schema) to validate against");
+        }
+        var translator = translators.build(io.paraverse.daemon.pipeline.TranslatorSetup.Schemas.of(production, server));
         List<TranslateCheck.Compare> specs = new ArrayList<>();
         for (String c : compare) {
             specs.add(parseCompare(c));

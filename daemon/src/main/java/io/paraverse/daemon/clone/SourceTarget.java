@@ -5,9 +5,7 @@ import io.paraverse.daemon.pipeline.Endpoint;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /** Small helpers shared by the clone methods: endpoint conversion and the source's current GTID position. */
 final class SourceTarget {
@@ -23,10 +21,6 @@ final class SourceTarget {
 
     /** The source's {@code @@gtid_binlog_pos}: every transaction committed so far. */
     static String currentGtid(Endpoint source) throws SQLException {
-        try (Connection c = connect(source); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
-            rs.next();
-            String v = rs.getString(1);
-            return v == null ? "" : v;
-        }
+        return io.paraverse.daemon.pipeline.GtidPosition.current(source);
     }
 }

@@ -3,10 +3,6 @@ package io.paraverse.daemon.migration;
 import io.paraverse.daemon.pipeline.GtidPosition;
 import io.paraverse.daemon.pipeline.Pipeline;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -24,9 +20,8 @@ final class CatchUpPhase {
     /** Returns true when ready, false when asked to stop first. Throws when the pipeline fails. */
     static boolean run(MigrationContext ctx, BooleanSupplier keepRunning) throws Exception {
         Pipeline p = ctx.pipeline();
-        if (p == null) { // after a restart: resume capture from the journal, apply from the checkpoint
-            p = Pipeline.start(ctx.pipelineConfig(ctx.clonePoint).translator(ctx.translators()).build());
-            ctx.pipeline(p);
+        if (p == null) {
+            p = restartPipeline(ctx);
         } else if (!p.applying()) {
             p.resumeApply(ctx.translators(), Map.of());
         }
@@ -57,6 +52,13 @@ final class CatchUpPhase {
         return false;
     }
 
+    /** After a daemon restart: capture resumes from the journal (or the clone point), apply from the checkpoint. */
+    private static Pipeline restartPipeline(MigrationContext ctx) throws Exception {
+        Pipeline p = Pipeline.start(ctx.pipelineConfig(ctx.clonePoint).translator(ctx.translators()).build());
+        ctx.pipeline(p);
+        return p;
+    }
+
     static int lagLimit(MigrationContext ctx) {
         var cu = ctx.config.catchUp();
         return cu != null && cu.readyLagSeconds() != null ? cu.readyLagSeconds() : DEFAULT_READY_LAG_SECONDS;
@@ -73,9 +75,8 @@ final class CatchUpPhase {
      */
     static boolean holdReady(MigrationContext ctx, BooleanSupplier keepRunning) throws Exception {
         Pipeline p = ctx.pipeline();
-        if (p == null) { // after a restart in READY
-            p = Pipeline.start(ctx.pipelineConfig(ctx.clonePoint).translator(ctx.translators()).build());
-            ctx.pipeline(p);
+        if (p == null) {
+            p = restartPipeline(ctx);
         }
         int lagLimit = lagLimit(ctx);
         long window = sustained(ctx).toNanos();
@@ -96,11 +97,7 @@ final class CatchUpPhase {
 
     /** The source's current GTID position. */
     static String sourcePosition(MigrationContext ctx) throws java.sql.SQLException {
-        try (Connection c = DriverManager.getConnection(ctx.source().jdbcUrl(""), ctx.source().user(), ctx.source().password());
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return GtidPosition.current(ctx.source());
     }
 
     /** Applied everything the source had {@code lagLimit} seconds ago at most: checked against the source's position now. */

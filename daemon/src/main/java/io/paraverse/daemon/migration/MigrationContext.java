@@ -82,7 +82,7 @@ final class MigrationContext implements AutoCloseable {
     Translator translators() throws SQLException, IOException {
         var t = config.translatorsOrEmpty();
         List<Path> mappings = t.mappingList().stream().map(Path::of).toList();
-        return TranslatorSetup.build(t.nameList(), t.pluginDirPath(), mappings, t.dropList(), source, target());
+        return TranslatorSetup.build(t.nameList(), t.pluginDirPath(), mappings, t.dropList(), TranslatorSetup.Schemas.of(source, target()));
     }
 
     Pipeline pipeline() {

@@ -32,6 +32,16 @@ public final class GtidPosition {
         return new GtidPosition(m);
     }
 
+    /** The server's {@code @@gtid_binlog_pos} now: every transaction it has committed (as text, "" if none). */
+    public static String current(Endpoint server) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(server.jdbcUrl(""), server.user(), server.password());
+             java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
+            rs.next();
+            String v = rs.getString(1);
+            return v == null ? "" : v;
+        }
+    }
+
     /** True when, in every domain of {@code other}, this position is at or past it. */
     public boolean covers(GtidPosition other) {
         for (Map.Entry<Long, Long> e : other.seqByDomain.entrySet()) {

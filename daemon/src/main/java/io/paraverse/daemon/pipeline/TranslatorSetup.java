@@ -22,8 +22,27 @@ import java.util.List;
 public final class TranslatorSetup {
     private TranslatorSetup() { }
 
-    public static Translator build(List<String> names, Path pluginDir, List<Path> mappings, List<String> drop, Endpoint source,
-                                   Endpoint target) throws SQLException, IOException {
+    /** Connections to validate mappings against: the old (source) schema and the new (target) one. */
+    public interface Schemas {
+        Connection source() throws SQLException;
+
+        Connection target() throws SQLException;
+
+        static Schemas of(Endpoint source, Endpoint target) {
+            return new Schemas() {
+                @Override public Connection source() throws SQLException {
+                    return connect(source);
+                }
+
+                @Override public Connection target() throws SQLException {
+                    return connect(target);
+                }
+            };
+        }
+    }
+
+    public static Translator build(List<String> names, Path pluginDir, List<Path> mappings, List<String> drop, Schemas schemas)
+            throws SQLException, IOException {
         if (names.isEmpty() && mappings.isEmpty() && drop.isEmpty()) {
             return new IdentityTranslator();
         }
@@ -34,7 +53,7 @@ public final class TranslatorSetup {
             selected.addAll(registry.select(names));
         }
         if (!mappings.isEmpty()) {
-            try (Connection s = connect(source); Connection t = connect(target)) {
+            try (Connection s = schemas.source(); Connection t = schemas.target()) {
                 for (Path m : mappings) {
                     selected.add(MappingFile.parse(m).validate(s, t));
                 }

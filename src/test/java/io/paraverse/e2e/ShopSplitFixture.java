@@ -77,7 +77,7 @@ final class ShopSplitFixture {
             try (Connection c = source.connect("shop"); Statement st = c.createStatement()) {
                 int next = 1_000_000;
                 while (writing.get()) {
-                    int id = 1 + r.nextInt(next > 1_000_000 ? 3000 : 3000);
+                    int id = 1 + r.nextInt(3000);
                     switch (r.nextInt(4)) {
                         case 0 -> st.executeUpdate("INSERT INTO customer VALUES (" + (next++) + ", 'neu', NULL, 'Ystad')");
                         case 1 -> st.executeUpdate("UPDATE customer SET city = " + (r.nextBoolean() ? "NULL" : "'Visby'") + " WHERE id = " + id);

@@ -77,6 +77,8 @@ final class CatchUpPhase {
         Pipeline p = ctx.pipeline();
         if (p == null) {
             p = restartPipeline(ctx);
+        } else if (!p.applying()) {
+            p.resumeApply(ctx.translators(), Map.of()); // resumed after an operator's pause
         }
         int lagLimit = lagLimit(ctx);
         long window = sustained(ctx).toNanos();

@@ -67,6 +67,7 @@ final class ClonePhase {
         CloneRun.Config cfg = new CloneRun.Config(ctx.config.name(), ctx.source(), ctx.target(), c.includeList(), c.methodValue(),
                 ctx.journalDir(), schema, snapshot, chunked, c.gtid(), Duration.ofHours(24));
         try (CloneProgressView view = new CloneProgressView(null, 0)) {
+            ctx.copyProgress = view;
             Long budget = ctx.config.journal().diskBudgetBytes();
             CloneRun.Handoff h = new CloneRun(cfg, view, line -> ctx.status.accept("clone: " + line))
                     .journalBudget(budget == null ? 0 : budget).runKeepingCapture();

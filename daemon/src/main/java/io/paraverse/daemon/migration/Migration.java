@@ -24,6 +24,7 @@ public final class Migration implements AutoCloseable {
     private final StateStore store;
     private final Clock clock;
     private volatile MigrationState state;
+    private volatile Consumer<MigrationState.Transition> transitions = t -> { };
 
     public Migration(MigrationConfig config, Path dataDir, Consumer<String> status) {
         this(config, dataDir, status, Clock.systemUTC());
@@ -42,18 +43,49 @@ public final class Migration implements AutoCloseable {
         return state;
     }
 
+    /** Told of every phase transition once it is saved (structured logs, metrics). */
+    public void onTransition(Consumer<MigrationState.Transition> listener) {
+        this.transitions = listener;
+    }
+
+    public String name() {
+        return ctx.config.name();
+    }
+
+    public MigrationConfig config() {
+        return ctx.config;
+    }
+
+    /** Reads the persisted state (a new migration: the PROVISIONING state, saved); call before anything else. */
+    public MigrationState load() {
+        state = store.load(ctx.config.name()).orElseGet(() -> save(MigrationState.begin(ctx.config.name(), clock.instant())));
+        ctx.acknowledgedDdl = java.util.Set.copyOf(state.acknowledgedDdl());
+        ctx.clonePoint = state.clonePointGtid();
+        return state;
+    }
+
+    /** The upgrade's log file (may not exist yet). */
+    public Path upgradeLog() {
+        return ctx.dir.resolve("upgrade.log");
+    }
+
     private long lastSampleNanos;
     private long lastCaptured;
     private long lastApplied;
+    private double captureRate;
+    private double applyRate;
 
-    /** The migration's progress now (safe to call from another thread while it runs). */
+    /**
+     * The migration's progress now (safe to call from any thread while it runs). Rates are measured over at least a
+     * second, so frequent callers (status page, metrics scrapes, the status line) see the same rates.
+     */
     public synchronized MigrationStatus status() {
         MigrationState s = state;
         var p = ctx.pipeline();
         Long budget = ctx.config.journal().diskBudgetBytes();
         if (s == null || p == null || !p.isRunning()) {
             return new MigrationStatus(ctx.config.name(), s == null ? null : s.phase(), s == null ? null : s.phaseSince(),
-                    s == null ? null : s.failure(), -1, -1, 0, 0, null, 0, budget, false);
+                    s == null ? null : s.failure(), -1, -1, 0, 0, null, 0, budget, false, 0, 0);
         }
         var ps = p.status();
         long behind = -1;
@@ -65,11 +97,19 @@ public final class Migration implements AutoCloseable {
         }
         long now = System.nanoTime();
         double secs = lastSampleNanos == 0 ? 0 : (now - lastSampleNanos) / 1e9;
-        double capture = secs > 0 ? (ps.rowsCaptured() - lastCaptured) / secs : 0;
-        double apply = secs > 0 ? (ps.rowsApplied() - lastApplied) / secs : 0;
-        lastSampleNanos = now;
-        lastCaptured = ps.rowsCaptured();
-        lastApplied = ps.rowsApplied();
+        if (secs >= 1.0 || ps.rowsCaptured() < lastCaptured) { // (a restarted pipeline counts from 0 again)
+            captureRate = secs > 0 ? Math.max(0, ps.rowsCaptured() - lastCaptured) / secs : 0;
+            applyRate = secs > 0 ? Math.max(0, ps.rowsApplied() - lastApplied) / secs : 0;
+            lastSampleNanos = now;
+            lastCaptured = ps.rowsCaptured();
+            lastApplied = ps.rowsApplied();
+        } else if (lastSampleNanos == 0) {
+            lastSampleNanos = now;
+            lastCaptured = ps.rowsCaptured();
+            lastApplied = ps.rowsApplied();
+        }
+        double capture = captureRate;
+        double apply = applyRate;
         double lag = p.lagSeconds();
         java.time.Duration eta = null;
         if (behind == 0) {
@@ -80,14 +120,18 @@ public final class Migration implements AutoCloseable {
             eta = java.time.Duration.ofSeconds((long) Math.ceil(behind * rowsPerTx / (apply - capture)));
         }
         return new MigrationStatus(ctx.config.name(), s.phase(), s.phaseSince(), s.failure(), behind, lag, capture, apply, eta,
-                ps.journalBytes(), budget, p.captureHeldByBudget());
+                ps.journalBytes(), budget, p.captureHeldByBudget(), ps.rowsCaptured(), ps.rowsApplied());
+    }
+
+    /** The copy's progress per table (the last clone run's; empty before CLONING). */
+    public java.util.List<io.paraverse.daemon.clone.CloneProgressView.TableProgress> copyProgress() {
+        var view = ctx.copyProgress;
+        return view == null ? java.util.List.of() : view.tables();
     }
 
     /** Runs the phases until READY (true), or until stopped, paused or failed (false). */
     public boolean runUntilReady(BooleanSupplier keepRunning) {
-        state = store.load(ctx.config.name()).orElseGet(() -> save(MigrationState.begin(ctx.config.name(), clock.instant())));
-        ctx.acknowledgedDdl = java.util.Set.copyOf(state.acknowledgedDdl());
-        ctx.clonePoint = state.clonePointGtid();
+        load();
         if (state.phase() == Phase.UPGRADING) {
             io.paraverse.daemon.upgrade.UpgradeRunner.deleteLeftoverCredentials(ctx.dir); // the killed run's password files
             fail("the daemon stopped while the upgrade ran; the clone may be half-upgraded. Retry: the migration clones again");
@@ -162,19 +206,90 @@ public final class Migration implements AutoCloseable {
 
     /**
      * Operator: let the source schema change at {@code gtid} through (the clone and translators are ready for it) and
-     * resume a migration paused on it. The daemon must not be running this migration (run it again afterwards).
+     * resume a migration paused on it. Call from the thread that runs the migration (or when none runs it).
      */
     public void acknowledgeDdl(String gtid, String reason) {
         state = store.load(ctx.config.name()).orElseThrow(() -> new IllegalStateException("migration " + ctx.config.name() + " has no state yet"));
         state = save(state.withAcknowledgedDdl(gtid, clock.instant()));
+        ctx.acknowledgedDdl = java.util.Set.copyOf(state.acknowledgedDdl());
+        if (ctx.pipeline() != null) {
+            ctx.pipeline(null); // its capture stopped at the DDL: the next phase run restarts it with the DDL let through
+        }
         if (state.phase() == Phase.PAUSED) {
             move(state.interrupted(), "source DDL " + gtid + " acknowledged: " + reason);
+        }
+    }
+
+    /**
+     * Operator: stop applying (capture goes on, so nothing is lost; the journal grows) and stay PAUSED until resumed.
+     * Only where apply runs on its own: CATCHING_UP and READY. Call from the thread that runs the migration.
+     */
+    public void pause(String reason) {
+        requirePhase("pause", Phase.CATCHING_UP, Phase.READY);
+        if (ctx.pipeline() != null) {
+            ctx.pipeline().pauseApply();
+        }
+        move(Phase.PAUSED, "paused by operator: " + reason);
+    }
+
+    /**
+     * Operator: give up this migration. Its pipeline stops, the target is released (a local server and its datadir are
+     * deleted unless {@code keep: true}; an existing server is left as it is) and the journal is deleted. Production
+     * is not touched. Final. Call from the thread that runs the migration (or when none runs it).
+     */
+    public void abort(String reason) {
+        if (state == null) {
+            load();
+        }
+        if (state.phase().terminal()) {
+            throw new IllegalStateException("migration " + name() + " is " + state.phase() + " already; nothing to abort");
+        }
+        try {
+            ctx.teardown();
+        } catch (Exception e) {
+            log.warn("migration {}: teardown on abort incomplete: {}", name(), describe(e));
+            ctx.status.accept("abort: teardown incomplete (" + describe(e) + "); check " + ctx.dir);
+        }
+        move(Phase.ABORTED, "aborted by operator: " + reason);
+    }
+
+    /**
+     * Operator: store an audited request that the applier apply none of the rows of source transaction {@code gtid}
+     * (it failed to translate or apply); a migration FAILED on it goes back to work and passes it.
+     */
+    public String skip(String gtid, String reason, String by) throws java.sql.SQLException {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a skip needs a reason (it is audited)");
+        }
+        requirePhase("skip", Phase.CATCHING_UP, Phase.READY, Phase.FAILED, Phase.PAUSED);
+        var t = ctx.target();
+        String what;
+        try (var c = java.sql.DriverManager.getConnection(t.jdbcUrl(""), t.user(), t.password())) {
+            what = io.paraverse.applier.SkipRequests.submit(c, io.paraverse.applier.ApplierOptions.DEFAULT_CHECKPOINT_SCHEMA,
+                    name(), gtid, reason, by);
+        }
+        ctx.status.accept("skip requested by " + by + ": " + what);
+        if (state.phase() == Phase.FAILED && state.interrupted() != Phase.UPGRADING) {
+            retry("skip of " + gtid + " requested by " + by + ": " + reason);
+        }
+        return what;
+    }
+
+    private void requirePhase(String operation, Phase... allowed) {
+        if (state == null) {
+            load();
+        }
+        if (!java.util.Arrays.asList(allowed).contains(state.phase())) {
+            throw new PhaseConflictException(operation, state.phase(), java.util.List.of(allowed));
         }
     }
 
     /** Operator: back to the phase a failure or pause interrupted; a failed upgrade retries on a fresh clone. */
     public void retry(String reason) {
         state = store.load(ctx.config.name()).orElseThrow(() -> new IllegalStateException("migration " + ctx.config.name() + " has no state yet"));
+        if (state.phase() != Phase.PAUSED && state.phase() != Phase.FAILED) {
+            throw new PhaseConflictException("resume", state.phase(), java.util.List.of(Phase.PAUSED, Phase.FAILED));
+        }
         Phase back = state.phase() == Phase.FAILED && state.interrupted() == Phase.UPGRADING ? Phase.CLONING : state.interrupted();
         move(back, reason);
     }
@@ -189,6 +304,7 @@ public final class Migration implements AutoCloseable {
     private void move(Phase to, String reason) {
         state = save(state.moveTo(to, reason, clock.instant()));
         ctx.status.accept("phase " + to + (reason == null ? "" : ": " + reason));
+        transitions.accept(state.history().get(state.history().size() - 1));
     }
 
     private MigrationState save(MigrationState s) {

@@ -32,6 +32,8 @@ final class MigrationContext implements AutoCloseable {
     private volatile Pipeline pipeline;
     /** Where capture started (from the migration state): the start when the journal holds nothing yet. */
     String clonePoint;
+    /** The copy's per-table progress while CLONING (and the last one's afterwards), for status. */
+    volatile io.paraverse.daemon.clone.CloneProgressView copyProgress;
     /** Source DDL the operator let through (from the migration state). */
     java.util.Set<String> acknowledgedDdl = java.util.Set.of();
 
@@ -50,15 +52,44 @@ final class MigrationContext implements AutoCloseable {
     /** The target server: provisioned on first use, found again (restarted, for a local one) after a daemon restart. */
     Endpoint target() {
         if (target == null) {
+            target = provisioner().provision(config.name());
+            status.accept("target: " + target.kind() + " server " + target.address());
+        }
+        return new Endpoint(target.host(), target.port(), target.user(), target.password());
+    }
+
+    private Provisioner provisioner() {
+        if (provisioner == null) {
             provisioner = switch (config.target().kind()) {
                 case LOCAL -> new LocalProvisioner(dir.resolve("provisioner"), config.target().localSettings());
                 case EXISTING -> new ExistingProvisioner(dir.resolve("provisioner"),
                         config.target().existingSettings(config.cloneOrDefault().schemas()));
             };
-            target = provisioner.provision(config.name());
-            status.accept("target: " + target.kind() + " server " + target.address());
         }
-        return new Endpoint(target.host(), target.port(), target.user(), target.password());
+        return provisioner;
+    }
+
+    /**
+     * Abort: stops the pipeline, releases the target (a local server is stopped and its datadir deleted unless
+     * {@code keep: true}; an existing server is only forgotten, its data left as it is) and deletes the journal.
+     * Production is not touched.
+     */
+    void teardown() throws IOException {
+        Pipeline p = pipeline;
+        pipeline = null;
+        if (p != null) {
+            p.close();
+        }
+        provisioner().teardown(config.name());
+        target = null;
+        Path journal = journalDir();
+        if (java.nio.file.Files.isDirectory(journal)) {
+            try (var paths = java.nio.file.Files.walk(journal)) {
+                for (Path f : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     Path journalDir() {
@@ -105,5 +136,6 @@ final class MigrationContext implements AutoCloseable {
         if (provisioner instanceof LocalProvisioner local) {
             local.close(); // stops the local server, keeps its datadir: the next start finds it again
         }
+        target = null; // the next use provisions again (a local server is restarted on its datadir)
     }
 }

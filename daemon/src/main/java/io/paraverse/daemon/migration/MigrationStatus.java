@@ -13,10 +13,13 @@ import java.time.Instant;
  * @param transactionsBehind source transactions not yet applied to the clone
  * @param lagSeconds         age of the last applied source transaction's commit while behind (0 when caught up)
  * @param eta                time to catch up at the current rates (null if not converging or unknown)
+ * @param rowsCaptured       row changes captured since the pipeline started (resets when it restarts)
+ * @param rowsApplied        row changes applied since the pipeline started (resets when it restarts)
  */
 public record MigrationStatus(String migration, Phase phase, Instant phaseSince, String failure, long transactionsBehind,
                               double lagSeconds, double captureRowsPerSecond, double applyRowsPerSecond, Duration eta,
-                              long journalBytes, Long journalBudgetBytes, boolean captureHeldByBudget) {
+                              long journalBytes, Long journalBudgetBytes, boolean captureHeldByBudget,
+                              long rowsCaptured, long rowsApplied) {
 
     /** One line for logs and the daemon's output. */
     public String line() {

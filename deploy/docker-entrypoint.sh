@@ -45,5 +45,21 @@ if [ "$#" -eq 0 ]; then
   shopt -u nullglob
 fi
 
+# deploy/k8s/secret.yaml ships REPLACE-ME placeholders: a token still holding one is public knowledge.
+previous=
+for arg in "$@"; do
+  token=
+  case "$arg" in
+    --token-file=*) token=${arg#--token-file=} ;;
+    *) [ "$previous" = --token-file ] && token=$arg ;;
+  esac
+  if [ -n "$token" ] && [ -r "$token" ] && [ "$(head -c 10 "$token")" = REPLACE-ME ]; then
+    echo "paraverse: the API token in $token is the REPLACE-ME placeholder: put a random token there" \
+         "(e.g. head -c 32 /dev/urandom | base64)" >&2
+    exit 2
+  fi
+  previous=$arg
+done
+
 # shellcheck disable=SC2086 # JAVA_OPTS holds several options
 exec java ${JAVA_OPTS:-} -jar "$jar" "$@"

@@ -473,6 +473,17 @@ class DeployFilesTest {
         assertEquals(List.of("-Xmx64m", "-Dx=1", "-jar", jar.toString(), "status", "--url", "http://x y"),
                 passThrough.out.lines().toList(), "arguments pass through unchanged");
 
+        // The k8s Secret's placeholder token is refused, in the defaults and in explicit arguments alike.
+        Path placeholder = Files.writeString(tmp.resolve("placeholder"), "REPLACE-ME-api-token");
+        for (List<String> args : List.of(List.of("daemon", "--token-file=" + placeholder, "m.yaml"),
+                List.of("daemon", "--token-file", placeholder.toString(), "m.yaml"))) {
+            Run refused = entrypoint(args, env);
+            assertEquals(2, refused.exit, args + ": " + refused.out);
+            assertTrue(refused.out.contains("REPLACE-ME placeholder") && !refused.out.contains("-jar"), refused.out);
+        }
+        env.put("PARAVERSE_TOKEN_FILE", placeholder.toString());
+        assertEquals(2, entrypoint(List.of(), env).exit, "defaults with the placeholder token");
+
         env.put("PARAVERSE_TOKEN_FILE", tmp.resolve("absent").toString());
         Run noToken = entrypoint(List.of(), env);
         assertEquals(2, noToken.exit, noToken.out);

@@ -12,17 +12,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real HAProxy started as a child process in the foreground ({@code -db}) with a generated haproxy.cfg: one tcp
  * frontend on a free loopback port, one backend "db" with the given server lines, an admin stats socket on a unix
- * socket in a temporary directory. Killed on close.
+ * socket in a temporary directory and another on a loopback TCP port. Killed on close.
  */
 final class HaproxyProcess implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int port;
+    private final int adminPort;
 
-    private HaproxyProcess(Process process, Path dir, int port) {
+    private HaproxyProcess(Process process, Path dir, int port, int adminPort) {
         this.process = process;
         this.dir = dir;
         this.port = port;
+        this.adminPort = adminPort;
     }
 
     /** The haproxy program, installing it with bin/ensure-prerequisites when it is missing and we may. */
@@ -53,9 +55,11 @@ final class HaproxyProcess implements AutoCloseable {
     static HaproxyProcess start(Path binary, List<String> servers) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("paraverse-haproxy-");
         int port = freePort();
+        int adminPort = freePort();
         StringBuilder cfg = new StringBuilder()
                 .append("global\n")
                 .append("  stats socket ").append(dir.resolve("admin.sock")).append(" mode 600 level admin\n")
+                .append("  stats socket 127.0.0.1:").append(adminPort).append(" level admin\n")
                 .append("  maxconn 200\n")
                 .append("defaults\n")
                 .append("  mode tcp\n")
@@ -75,7 +79,7 @@ final class HaproxyProcess implements AutoCloseable {
         Files.writeString(cfgFile, cfg);
         Process process = new ProcessBuilder(binary.toString(), "-db", "-f", cfgFile.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-        HaproxyProcess haproxy = new HaproxyProcess(process, dir, port);
+        HaproxyProcess haproxy = new HaproxyProcess(process, dir, port, adminPort);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!Files.exists(haproxy.adminSocket())) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -90,6 +94,11 @@ final class HaproxyProcess implements AutoCloseable {
 
     Path adminSocket() {
         return dir.resolve("admin.sock");
+    }
+
+    /** The admin stats socket bound to TCP, as "127.0.0.1:port". */
+    String adminTcp() {
+        return "127.0.0.1:" + adminPort;
     }
 
     int port() {

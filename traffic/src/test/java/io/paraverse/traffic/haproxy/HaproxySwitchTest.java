@@ -81,6 +81,7 @@ class HaproxySwitchTest {
     @Test
     void checkPassesAndClientsReachProductionThroughHaproxy() throws Exception {
         switchFor("db", "production", "clone").check();
+        new HaproxySwitch(new HaproxySwitchConfig(haproxy.adminTcp(), "db", "production", "clone")).check();
         try (Connection c = connectThroughHaproxy()) {
             assertEquals(production.port(), serverPort(c));
         }

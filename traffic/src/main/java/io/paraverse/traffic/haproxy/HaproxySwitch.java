@@ -71,7 +71,7 @@ public final class HaproxySwitch implements TrafficSwitch {
     public FenceResult fence(Duration timeout) throws TrafficSwitchException, InterruptedException {
         long start = System.nanoTime();
         command("set server " + config.backend() + "/" + config.productionServer() + " state drain",
-                config.productionServer());
+                config.productionServer(), "fence");
         log.info("haproxy: production server {}/{} drains (no new connections); waiting up to {} ms for its sessions"
                 + " to end", config.backend(), config.productionServer(), timeout.toMillis());
         long deadline = start + timeout.toNanos();
@@ -102,12 +102,12 @@ public final class HaproxySwitch implements TrafficSwitch {
         }
         String in = toProduction ? production.server() : clone.server();
         String out = toProduction ? clone.server() : production.server();
-        command("set server " + config.backend() + "/" + in + " state ready", in);
+        command("set server " + config.backend() + "/" + in + " state ready", in, "switch");
         awaitUp(in, "switch");
-        command("set server " + config.backend() + "/" + out + " state maint", out);
+        command("set server " + config.backend() + "/" + out + " state maint", out, "switch");
         // Pooled clients keep idle connections open for minutes; without this they would keep talking to the old
         // server through HAProxy, which only stops routing *new* connections to a server in maintenance.
-        command("shutdown sessions server " + config.backend() + "/" + out, out);
+        command("shutdown sessions server " + config.backend() + "/" + out, out, "switch");
         current = in;
         log.info("haproxy: backend {} now sends clients to server {} ({}); server {} in maintenance, its sessions shut",
                 config.backend(), in, target, out);
@@ -116,7 +116,7 @@ public final class HaproxySwitch implements TrafficSwitch {
     @Override
     public void release() throws TrafficSwitchException {
         String server = current;
-        command("set server " + config.backend() + "/" + server + " state ready", server);
+        command("set server " + config.backend() + "/" + server + " state ready", server, "release");
         awaitUp(server, "release");
         log.info("haproxy: release: server {}/{} is ready (HAProxy holds no clients)", config.backend(), server);
     }
@@ -199,12 +199,12 @@ public final class HaproxySwitch implements TrafficSwitch {
     }
 
     /** Sends a command that answers nothing when it succeeds. */
-    private void command(String command, String server) throws TrafficSwitchException {
-        String answer = send(command, command.split(" ")[0], server);
+    private void command(String command, String server, String step) throws TrafficSwitchException {
+        String answer = send(command, step, server);
         if (!answer.isBlank()) {
             String hint = answer.contains("Permission denied")
                     ? "; the stats socket must be declared with 'level admin' in haproxy.cfg" : "";
-            throw new TrafficSwitchException(where(server) + ": '" + command + "' failed, HAProxy answered: "
+            throw new TrafficSwitchException(where(server) + ": '" + command + "' failed (" + step + "), HAProxy answered: "
                     + answer.trim() + hint);
         }
         log.debug("haproxy: {} ok", command);

@@ -23,9 +23,12 @@ import java.util.function.Supplier;
  */
 public record ProxySqlSwitchConfig(Endpoint admin, String user, Supplier<String> password, List<Integer> writerHostgroups,
                                    Endpoint productionServer, Endpoint cloneServer, String jdbcOptions, Duration pollInterval) {
-    /** Pipelined authentication and the strict sql_mode Connector/J sets on connect are not for ProxySQL's admin. */
+    /**
+     * Connector/J's pipelined commands (ProxySQL cannot take packets out of order) and the strict sql_mode it sets on
+     * connect are not for ProxySQL's admin.
+     */
     public static final String DEFAULT_JDBC_OPTIONS =
-            "usePipelineAuth=false&jdbcCompliantTruncation=false&connectTimeout=5000&socketTimeout=30000";
+            "disablePipeline=true&jdbcCompliantTruncation=false&connectTimeout=5000&socketTimeout=30000";
 
     public ProxySqlSwitchConfig {
         Objects.requireNonNull(admin, "admin");

@@ -192,8 +192,8 @@ class HaproxySwitchTest {
 
         TrafficSwitchException fenceNoServer = assertThrows(TrafficSwitchException.class,
                 () -> switchFor("db", "primary", "clone").fence(Duration.ofSeconds(1)));
-        assertTrue(fenceNoServer.getMessage().contains("'set server db/primary state drain' failed, HAProxy answered:"
-                + " No such server."), fenceNoServer.getMessage());
+        assertTrue(fenceNoServer.getMessage().contains("'set server db/primary state drain' failed (fence),"
+                + " HAProxy answered: No such server."), fenceNoServer.getMessage());
 
         TrafficSwitchException unknownTarget = assertThrows(TrafficSwitchException.class,
                 () -> switchFor("db", "production", "clone").switchTo(new Endpoint("127.0.0.1", 1)));

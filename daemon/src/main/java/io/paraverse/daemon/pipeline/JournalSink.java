@@ -13,20 +13,23 @@ import io.paraverse.translator.RowChange;
 public final class JournalSink implements ChangeSink {
     private final JournalWriter writer;
     private final DdlGate ddl;
+    private final RecentKeys recent;
 
     public JournalSink(JournalWriter writer) {
-        this(writer, new DdlGate(java.util.Set.of()));
+        this(writer, new DdlGate(java.util.Set.of()), new RecentKeys(0));
     }
 
-    public JournalSink(JournalWriter writer, DdlGate ddl) {
+    public JournalSink(JournalWriter writer, DdlGate ddl, RecentKeys recent) {
         this.writer = writer;
         this.ddl = ddl;
+        this.recent = recent;
     }
 
     @Override
     public void onRow(RowChange change) {
         if (!ddl.closed()) {
             writer.append(change);
+            recent.record(change);
         }
     }
 

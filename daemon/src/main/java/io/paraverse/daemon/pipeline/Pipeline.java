@@ -174,6 +174,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private JournalBudget budget;
+    /** The source keys captured most recently, for the cutover's last verification. */
+    private final RecentKeys recentKeys = new RecentKeys(10_000);
+
+    public RecentKeys recentKeys() {
+        return recentKeys;
+    }
 
     /** Whether capture is held because the journal reached its disk budget (it resumes once apply frees space). */
     public boolean captureHeldByBudget() {
@@ -190,7 +196,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startCapture(String from) {
-        capture = new BinlogCapture(captureConfig, new JournalSink(journal.writer(), ddlGate));
+        capture = new BinlogCapture(captureConfig, new JournalSink(journal.writer(), ddlGate, recentKeys));
         capture.start(from);
     }
 
@@ -253,9 +259,9 @@ public final class Pipeline implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 var pos = applier.stats().lastPosition();
                 throw new IllegalStateException("pipeline " + config.name() + " did not reach " + sourceGtidPosition
-                        + " within " + timeout.toSeconds() + " s; applied up to " + (pos == null ? "nothing" : pos.gtidPosition()));
+                        + " within " + timeout.toMillis() + " ms; applied up to " + (pos == null ? "nothing" : pos.gtidPosition()));
             }
-            Thread.sleep(50);
+            Thread.sleep(2); // a cutover's drain waits here: every millisecond counts against its window
         }
     }
 

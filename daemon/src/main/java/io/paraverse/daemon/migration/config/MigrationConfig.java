@@ -153,8 +153,59 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
         public Duration sustainedValue() { return sustained == null ? null : Durations.parse(sustained); }
     }
 
-    /** Cutover timeouts (placeholders until the cutover exists: validated only). */
-    public record Cutover(String drainTimeout, String maxReadOnly, String rollbackWindow) { }
+    /**
+     * The cutover (docs/CUTOVER.md): how traffic is switched ({@code switch}: proxy, haproxy, proxysql, hook or none),
+     * the time budget, whether production is also fenced with {@code read_only}, and the preconditions' limits.
+     *
+     * @param timeout        fence to switch, at most; past it the cutover rolls back (default 5 s)
+     * @param drainTimeout   how long the fence waits for transactions in flight (default 2 s)
+     * @param maxReadOnly    unused placeholder kept for old files: the timeout bounds the fenced time
+     * @param rollbackWindow validated only: reverse replication after cutover is not built yet
+     * @param readOnly       also {@code SET GLOBAL read_only=ON} on production at the fence (default true)
+     * @param verifyRecent   how many recently changed keys are verified after the drain (default 1000; 0 off)
+     * @param maxDrain       precondition: the predicted drain time must be under this (default 2 s)
+     * @param cloneAddress   where clients reach the clone, host:port (default the target's address)
+     * @param users          application accounts copied with their grants from production to the clone before the switch
+     */
+    public record Cutover(String timeout, String drainTimeout, String maxReadOnly, String rollbackWindow, Boolean readOnly,
+                          Integer verifyRecent, String maxDrain, @JsonProperty("switch") String switchKind, String cloneAddress,
+                          List<String> users, Proxy proxy, Haproxy haproxy, Proxysql proxysql, Hook hook) {
+        public enum SwitchKind { PROXY, HAPROXY, PROXYSQL, HOOK, NONE }
+
+        /** The built-in proxy: where the application connects, and passwords of the users it moves between servers. */
+        public record Proxy(String listen, java.util.Map<String, String> users) { }
+
+        /** HAProxy's runtime API (stats socket path or host:port, level admin) and the backend's two server names. */
+        public record Haproxy(String socket, String backend, String production, @JsonProperty("clone") String cloneServer) { }
+
+        /** ProxySQL's admin interface and the writer hostgroup(s). */
+        public record Proxysql(String host, Integer port, String user, String password, List<Integer> writerHostgroups) { }
+
+        /** A command run at each step with the migration's facts in its environment. */
+        public record Hook(List<String> command, String timeout, java.util.Map<String, String> env) { }
+
+        public SwitchKind switchValue() {
+            return switchKind == null ? SwitchKind.NONE : SwitchKind.valueOf(switchKind.toUpperCase(Locale.ROOT));
+        }
+
+        public Duration timeoutValue() { return timeout == null ? Duration.ofSeconds(5) : Durations.parse(timeout); }
+
+        public Duration drainTimeoutValue() { return drainTimeout == null ? Duration.ofSeconds(2) : Durations.parse(drainTimeout); }
+
+        public Duration maxDrainValue() { return maxDrain == null ? Duration.ofSeconds(2) : Durations.parse(maxDrain); }
+
+        public boolean readOnlyFence() { return readOnly == null || readOnly; }
+
+        public int verifyRecentKeys() { return verifyRecent == null ? 1000 : verifyRecent; }
+
+        public List<String> userList() { return users == null ? List.of() : users; }
+
+        static Cutover defaults() {
+            return new Cutover(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    public Cutover cutoverOrDefault() { return cutover != null ? cutover : Cutover.defaults(); }
 
     // ---------------------------------------------------------------------------------------------------------
 

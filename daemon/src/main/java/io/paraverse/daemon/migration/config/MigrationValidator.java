@@ -244,9 +244,70 @@ final class MigrationValidator {
         if (c == null) {
             return;
         }
+        positiveDuration("cutover.timeout", c.timeout());
         positiveDuration("cutover.drain_timeout", c.drainTimeout());
         positiveDuration("cutover.max_read_only", c.maxReadOnly());
         positiveDuration("cutover.rollback_window", c.rollbackWindow());
+        positiveDuration("cutover.max_drain", c.maxDrain());
+        range("cutover.verify_recent", c.verifyRecent(), 0, 1_000_000);
+        if (c.cloneAddress() != null && !c.cloneAddress().matches("[^:\\s]+:\\d{1,5}")) {
+            problem("cutover.clone_address", "must be host:port, got '" + c.cloneAddress() + "'");
+        }
+        if (c.users() != null) {
+            for (int i = 0; i < c.users().size(); i++) {
+                if (blank(c.users().get(i)) || c.users().get(i).contains("'")) {
+                    problem("cutover.users[" + i + "]", "must be an account name (user or user@host)");
+                }
+            }
+        }
+        Cutover.SwitchKind kind;
+        try {
+            kind = c.switchValue();
+        } catch (IllegalArgumentException e) {
+            problem("cutover.switch", "unknown '" + c.switchKind() + "'; one of proxy, haproxy, proxysql, hook, none");
+            return;
+        }
+        requireSection("cutover.proxy", c.proxy(), kind == Cutover.SwitchKind.PROXY);
+        requireSection("cutover.haproxy", c.haproxy(), kind == Cutover.SwitchKind.HAPROXY);
+        requireSection("cutover.proxysql", c.proxysql(), kind == Cutover.SwitchKind.PROXYSQL);
+        requireSection("cutover.hook", c.hook(), kind == Cutover.SwitchKind.HOOK);
+        if (c.proxy() != null) {
+            if (c.proxy().listen() == null || !c.proxy().listen().matches("[^:\\s]*:\\d{1,5}")) {
+                problem("cutover.proxy.listen", "required: host:port where the application connects, like 127.0.0.1:6033");
+            }
+            if (c.proxy().users() != null) {
+                c.proxy().users().forEach((user, ref) -> password("cutover.proxy.users." + user, ref));
+            }
+        }
+        if (c.haproxy() != null) {
+            required("cutover.haproxy.socket", c.haproxy().socket());
+            required("cutover.haproxy.backend", c.haproxy().backend());
+            required("cutover.haproxy.production", c.haproxy().production());
+            required("cutover.haproxy.clone", c.haproxy().cloneServer());
+        }
+        if (c.proxysql() != null) {
+            required("cutover.proxysql.host", c.proxysql().host());
+            port("cutover.proxysql.port", c.proxysql().port());
+            required("cutover.proxysql.user", c.proxysql().user());
+            password("cutover.proxysql.password", c.proxysql().password());
+            if (c.proxysql().writerHostgroups() == null || c.proxysql().writerHostgroups().isEmpty()) {
+                problem("cutover.proxysql.writer_hostgroups", "required: the hostgroup id(s) the application writes through");
+            }
+        }
+        if (c.hook() != null) {
+            if (c.hook().command() == null || c.hook().command().isEmpty()) {
+                problem("cutover.hook.command", "required: the program and its arguments, as a list");
+            }
+            positiveDuration("cutover.hook.timeout", c.hook().timeout());
+        }
+    }
+
+    private void requireSection(String path, Object section, boolean needed) {
+        if (needed && section == null) {
+            problem(path, "required for this switch");
+        } else if (!needed && section != null) {
+            problem(path, "only with switch: " + path.substring(path.lastIndexOf('.') + 1));
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

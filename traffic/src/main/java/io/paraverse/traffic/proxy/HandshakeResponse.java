@@ -33,7 +33,7 @@ final class HandshakeResponse {
 
     /** Whether this is only an SSLRequest (the client wants TLS before sending its credentials). */
     static boolean isSslRequest(byte[] payload) {
-        return payload.length >= 4 && (Protocol.u32(payload, 0) & Protocol.CLIENT_SSL) != 0 && payload.length <= 36;
+        return payload.length == 32 && (Protocol.u32(payload, 0) & Protocol.CLIENT_SSL) != 0;
     }
 
     static HandshakeResponse parse(byte[] p) {

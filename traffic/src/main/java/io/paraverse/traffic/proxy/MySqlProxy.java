@@ -124,19 +124,14 @@ public final class MySqlProxy implements AutoCloseable {
      */
     public void switchTo(Endpoint target) throws IOException, InterruptedException {
         Objects.requireNonNull(target, "target");
-        try (Socket probe = BackendConnector.connect(target)) {
-            probe.setSoTimeout(BackendConnector.CONNECT_TIMEOUT_MS);
-            if (probe.getInputStream().read() < 0) {
-                throw new IOException("it closed the connection without a greeting");
-            }
-        } catch (IOException e) {
-            throw new IOException("cannot switch the proxy to " + target + ": " + e.getMessage()
-                    + "; check that the server runs and accepts connections from this host", e);
+        boolean already = target.equals(backend.endpoint()); // e.g. the rollback's switch back to production
+        if (!already) {
+            probe(target);
         }
         Backend previous;
         synchronized (this) {
             previous = backend;
-            backend = new Backend(target, previous.generation() + 1);
+            if (!already) backend = new Backend(target, previous.generation() + 1);
         }
         long start = System.nanoTime();
         List<Future<?>> moves = new ArrayList<>();
@@ -156,6 +151,19 @@ public final class MySqlProxy implements AutoCloseable {
         }
         log.info("proxy switched {} -> {}: {} session(s) moved, {} closed so far, in {} ms", previous.endpoint(), target,
                 moved.sum(), closedAtSwitch.sum(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** Checks that {@code target} greets new connections, so a switch never points clients at a dead server. */
+    private static void probe(Endpoint target) throws IOException {
+        try (Socket probe = BackendConnector.connect(target)) {
+            probe.setSoTimeout(BackendConnector.CONNECT_TIMEOUT_MS);
+            if (probe.getInputStream().read() < 0) {
+                throw new IOException("it closed the connection without a greeting");
+            }
+        } catch (IOException e) {
+            throw new IOException("cannot switch the proxy to " + target + ": " + e.getMessage()
+                    + "; check that the server runs and accepts connections from this host", e);
+        }
     }
 
     /** Lets held connections and commands proceed, to whatever backend is current (without a switch: production). */

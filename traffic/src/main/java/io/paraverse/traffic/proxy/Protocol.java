@@ -53,6 +53,7 @@ final class Protocol {
     static final int COM_STMT_RESET = 0x1A;
     static final int COM_STMT_FETCH = 0x1C;
     static final int COM_BINLOG_DUMP_GTID = 0x1E;
+    static final int COM_RESET_CONNECTION = 0x1F;
     static final int COM_STMT_BULK_EXECUTE = 0xFA;
 
     static final int OK = 0x00;

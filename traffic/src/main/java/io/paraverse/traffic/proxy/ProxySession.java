@@ -214,6 +214,11 @@ final class ProxySession implements Runnable {
             default -> relay.results();
         }
         if (relay.status() >= 0) status = relay.status();
+        if (c == Protocol.COM_RESET_CONNECTION && relay.error() == null) {
+            sessionSettings.clear(); // the server reset variables, prepared statements and temporary tables
+            statements.clear();
+            if (!"it ran COM_CHANGE_USER".equals(unmovable)) unmovable = null;
+        }
         if (relay.error() == null && text != null) {
             if (c == Protocol.COM_INIT_DB) {
                 database = new String(text, StandardCharsets.UTF_8);

@@ -23,8 +23,10 @@ final class AppDatabase implements AutoCloseable {
         this.server = server;
         server.execute(
                 "CREATE DATABASE IF NOT EXISTS app",
+                "CREATE DATABASE IF NOT EXISTS app2",
                 "CREATE USER IF NOT EXISTS '" + USER + "'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'",
                 "GRANT ALL ON app.* TO '" + USER + "'@'127.0.0.1'",
+                "GRANT ALL ON app2.* TO '" + USER + "'@'127.0.0.1'",
                 "CREATE USER IF NOT EXISTS '" + NOPASS_USER + "'@'127.0.0.1' IDENTIFIED BY '" + NOPASS_PASSWORD + "'",
                 "GRANT ALL ON app.* TO '" + NOPASS_USER + "'@'127.0.0.1'",
                 "GRANT PROCESS ON *.* TO '" + USER + "'@'127.0.0.1'");
@@ -40,6 +42,10 @@ final class AppDatabase implements AutoCloseable {
 
     Connection root() throws SQLException {
         return server.connect("app");
+    }
+
+    int serverId() {
+        return server.serverId();
     }
 
     void execute(String... sql) {

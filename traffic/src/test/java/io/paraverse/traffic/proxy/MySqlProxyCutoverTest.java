@@ -11,11 +11,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetSocketAddress;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -85,13 +88,73 @@ class MySqlProxyCutoverTest {
             assertEquals(0, fenced.inFlight());
             assertTrue(fenced.waited().toMillis() >= 500, "waited " + fenced.waited());
             assertTrue(fenced.holdsClients());
-            Thread.sleep(100);
+            Future<Connection> newConnection = background.submit(
+                    () -> AppDatabase.viaProxy(proxy, AppDatabase.USER, AppDatabase.PASSWORD, ""));
+            Thread.sleep(300);
             assertFalse(heldInsert.isDone(), "still held until release");
+            assertFalse(newConnection.isDone(), "a new connection waits while held");
             assertEquals(Set.of(1L, 3L), ids(oldDb));
             proxy.release();
             heldInsert.get(5, TimeUnit.SECONDS);
-            assertEquals(Set.of(1L, 2L, 3L), ids(oldDb));
+            try (Connection late = newConnection.get(5, TimeUnit.SECONDS)) {
+                insert(late, 4);
+            }
+            assertEquals(Set.of(1L, 2L, 3L, 4L), ids(oldDb));
             assertTrue(proxy.stats().maxHold().toMillis() >= 300, proxy.stats().toString());
+        }
+    }
+
+    @Test
+    void sessionStateFollowsTheSessionToTheNewServer() throws Exception {
+        try (MySqlProxy proxy = proxyTo(oldDb, appCredentials());
+             Connection c = AppDatabase.viaProxy(proxy, AppDatabase.USER, AppDatabase.PASSWORD, "useServerPrepStmts=true")) {
+            PreparedStatement before = c.prepareStatement("SELECT ? + 1, @@server_id");
+            assertEquals(List.of("11", String.valueOf(oldDb.serverId())), row(before, 10));
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET SESSION sql_mode = 'ANSI_QUOTES'");
+                st.execute("SET @marker = 42");
+                st.execute("SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+            }
+            c.setCatalog("app2");
+            c.commit();
+            PreparedStatement doomed = c.prepareStatement("SELECT ? - 1");
+            doomed.close();
+
+            assertTrue(proxy.hold(Duration.ofSeconds(5)).drained());
+            proxy.switchTo(newDb.endpoint());
+            proxy.release();
+            assertEquals(1, proxy.stats().moved());
+            assertEquals(0, oldDb.connectionsOf(AppDatabase.USER));
+
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT DATABASE(), @@sql_mode, @marker, @@tx_isolation, @@autocommit, @@server_id")) {
+                assertTrue(rs.next());
+                assertEquals("app2", rs.getString(1));
+                assertEquals("ANSI_QUOTES", rs.getString(2));
+                assertEquals(42, rs.getInt(3));
+                assertEquals("SERIALIZABLE", rs.getString(4));
+                assertEquals(0, rs.getInt(5));
+                assertEquals(newDb.serverId(), rs.getInt(6));
+            }
+            assertEquals(List.of("21", String.valueOf(newDb.serverId())), row(before, 20), "prepared before the switch");
+            PreparedStatement after = c.prepareStatement("SELECT ? * 2");
+            assertEquals(List.of("14"), row(after, 7), "prepared after the switch");
+            assertEquals(List.of("31", String.valueOf(newDb.serverId())), row(before, 30));
+            after.close();
+            assertEquals(List.of("41", String.valueOf(newDb.serverId())), row(before, 40));
+            before.close();
+            c.commit();
+        }
+    }
+
+    private static List<String> row(PreparedStatement ps, int arg) throws SQLException {
+        ps.setInt(1, arg);
+        try (ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next());
+            List<String> values = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) values.add(rs.getString(i));
+            return values;
         }
     }
 
@@ -152,7 +215,7 @@ class MySqlProxyCutoverTest {
             System.out.printf("cutover (useServerPrepStmts=%s): hold->release %d ms, longest gap between commits %d ms, "
                     + "%d rows committed, %s%n", serverPrepared, releasedAfterMs, gap, app.committed.size(), stats);
 
-            assertEquals(0, app.failed.get(), "failed client transactions: " + app.failures);
+            assertEquals(0, app.failed.get(), "failed client transactions: " + app.someFailures());
             assertTrue(app.committed.size() > committedAtRelease + 50, "writes continued after the switch");
             assertEquals(onOldAtFence, ids(oldDb), "nothing was written to the old server after the fence");
             assertEquals(app.committed, ids(newDb), "every committed row is on the new server exactly once");
@@ -177,7 +240,7 @@ class MySqlProxyCutoverTest {
             proxy.release();
             Thread.sleep(1_000);
             app.stop();
-            assertEquals(0, app.failed.get(), "failed client transactions: " + app.failures);
+            assertEquals(0, app.failed.get(), "failed client transactions: " + app.someFailures());
             assertEquals(app.committed, ids(oldDb));
             assertEquals(Set.of(), ids(newDb));
             assertEquals(0, newDb.connectionsOf(AppDatabase.USER));
@@ -222,7 +285,7 @@ class MySqlProxyCutoverTest {
             app.start();
             Thread.sleep(1_000);
             app.stop();
-            assertEquals(0, app.failed.get(), "failed client transactions: " + app.failures);
+            assertEquals(0, app.failed.get(), "failed client transactions: " + app.someFailures());
             assertTrue(app.committed.size() > 20);
             Set<Long> expected = new HashSet<>(app.committed);
             expected.addAll(Set.of(1L, 2L));

@@ -152,6 +152,26 @@ class MySqlProxyPassThroughTest {
     }
 
     @Test
+    void localInfileIsRelayed() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("proxy-infile", ".tsv");
+        try {
+            StringBuilder data = new StringBuilder();
+            for (int i = 2000; i < 2100; i++) data.append(i).append('\t').append("line").append(i).append('\n');
+            java.nio.file.Files.writeString(file, data);
+            try (Connection c = connect("allowLocalInfile=true"); Statement st = c.createStatement()) {
+                assertEquals(100, st.executeUpdate("LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE t (id, name)"));
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t WHERE id >= 2000 AND id < 2100")) {
+                    rs.next();
+                    assertEquals(100, rs.getInt(1));
+                }
+            }
+            assertEquals(1, db.count("SELECT COUNT(*) FROM t WHERE id = 2099 AND name = 'line2099'"));
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void quittingClosesTheServerSession() throws Exception {
         long before = db.connectionsOf(AppDatabase.USER);
         Connection c = connect("");

@@ -127,6 +127,11 @@ final class WriteLoad implements AutoCloseable {
         return max / 1_000_000;
     }
 
+    /** The first few failures, for assertion messages. */
+    String someFailures() {
+        return failures.stream().limit(5).toList() + (failures.size() > 5 ? " and " + (failures.size() - 5) + " more" : "");
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();

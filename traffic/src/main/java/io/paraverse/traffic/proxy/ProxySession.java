@@ -246,6 +246,8 @@ final class ProxySession implements Runnable {
             unmovable = "it created a temporary table";
         } else if (s.contains("get_lock(")) {
             unmovable = "it used GET_LOCK";
+        } else if (s.startsWith("prepare ")) {
+            unmovable = "it used SQL PREPARE";
         }
         boolean inTransactionNow = status >= 0 && (status & Protocol.SERVER_STATUS_IN_TRANS) != 0;
         if (!wasInTransaction && !inTransactionNow && isSessionSetting(s)) {

@@ -148,6 +148,35 @@ class MySqlProxyCutoverTest {
         }
     }
 
+    @Test
+    void aHundredAndFiftyIdleSessionsMoveQuickly() throws Exception {
+        List<Connection> clients = new ArrayList<>();
+        try (MySqlProxy proxy = proxyTo(oldDb, appCredentials())) {
+            for (int i = 0; i < 150; i++) {
+                clients.add(AppDatabase.viaProxy(proxy, AppDatabase.USER, AppDatabase.PASSWORD, ""));
+            }
+            assertEquals(150, oldDb.connectionsOf(AppDatabase.USER));
+            assertTrue(proxy.hold(Duration.ofSeconds(5)).drained());
+            long start = System.nanoTime();
+            proxy.switchTo(newDb.endpoint());
+            long switchMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            proxy.release();
+            System.out.printf("moved 150 idle sessions in %d ms%n", switchMs);
+            assertEquals(150, proxy.stats().moved());
+            assertEquals(0, oldDb.connectionsOf(AppDatabase.USER));
+            assertEquals(150, newDb.connectionsOf(AppDatabase.USER));
+            for (Connection c : clients) {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@server_id")) {
+                    assertTrue(rs.next());
+                    assertEquals(newDb.serverId(), rs.getInt(1));
+                }
+            }
+            assertTrue(switchMs < 5_000, "moving 150 sessions took " + switchMs + " ms");
+        } finally {
+            for (Connection c : clients) c.close();
+        }
+    }
+
     private static List<String> row(PreparedStatement ps, int arg) throws SQLException {
         ps.setInt(1, arg);
         try (ResultSet rs = ps.executeQuery()) {

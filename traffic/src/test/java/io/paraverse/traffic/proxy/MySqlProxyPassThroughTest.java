@@ -77,6 +77,33 @@ class MySqlProxyPassThroughTest {
     }
 
     @Test
+    void storedProcedureResultsEndWhereTheServerSays() throws Exception {
+        db.execute("CREATE OR REPLACE PROCEDURE app.two_results(IN n INT) BEGIN "
+                + "SELECT n AS first; SELECT n * 2 AS second, 'x' AS third; END");
+        for (String options : List.of("", "useServerPrepStmts=true")) {
+            try (Connection c = connect(options); java.sql.CallableStatement call = c.prepareCall("{call two_results(?)}")) {
+                call.setInt(1, 21);
+                assertTrue(call.execute());
+                try (ResultSet rs = call.getResultSet()) {
+                    assertTrue(rs.next());
+                    assertEquals(21, rs.getInt(1));
+                }
+                assertTrue(call.getMoreResults());
+                try (ResultSet rs = call.getResultSet()) {
+                    assertTrue(rs.next());
+                    assertEquals(42, rs.getInt(1));
+                    assertEquals("x", rs.getString(2));
+                }
+                assertFalse(call.getMoreResults());
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 'after'")) {
+                    assertTrue(rs.next());
+                    assertEquals("after", rs.getString(1), options);
+                }
+            }
+        }
+    }
+
+    @Test
     void rowsLargerThanOnePacketSurviveBothWays() throws Exception {
         byte[] big = new byte[20 * 1024 * 1024 + 123];
         new Random(7).nextBytes(big);
@@ -192,6 +219,35 @@ class MySqlProxyPassThroughTest {
     void aClientThatRequiresTlsGetsAClearError() {
         SQLException e = assertThrows(SQLException.class, () -> connect("sslMode=trust"));
         assertTrue(e.getMessage().toLowerCase().contains("ssl") || e.getMessage().toLowerCase().contains("tls"), e.getMessage());
+    }
+
+    @Test
+    void theGreetingOffersNoTlsAndAnSslRequestGetsAnError() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", proxy.listenAddress().getPort())) {
+            s.setSoTimeout(5_000);
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            byte[] greeting = readPacket(in);
+            ServerGreeting parsed = ServerGreeting.parse(greeting);
+            assertEquals(0, parsed.capabilities & Protocol.CLIENT_SSL, "the proxy must not offer TLS");
+            assertNotEquals(0, parsed.capabilities & Protocol.CLIENT_PROTOCOL_41);
+            byte[] sslRequest = new byte[4 + 32];
+            sslRequest[0] = 32;
+            sslRequest[3] = 1;
+            Protocol.putU32(sslRequest, 4, Protocol.CLIENT_PROTOCOL_41 | Protocol.CLIENT_SSL | Protocol.CLIENT_SECURE_CONNECTION);
+            s.getOutputStream().write(sslRequest);
+            byte[] err = readPacket(in);
+            assertEquals(0xFF, err[0] & 0xFF);
+            String message = new String(err, 3, err.length - 3, java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(message.contains("does not support TLS"), message);
+        }
+    }
+
+    private static byte[] readPacket(java.io.DataInputStream in) throws java.io.IOException {
+        int len = in.readUnsignedByte() | in.readUnsignedByte() << 8 | in.readUnsignedByte() << 16;
+        in.readUnsignedByte();
+        byte[] payload = new byte[len];
+        in.readFully(payload);
+        return payload;
     }
 
     @Test

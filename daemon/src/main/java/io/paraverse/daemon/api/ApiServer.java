@@ -98,7 +98,9 @@ public final class ApiServer implements AutoCloseable {
                 new Endpoint(HandlerType.POST, m + "/acknowledge-ddl",
                         ctx -> request(ctx, () -> new MigrationRunner.AcknowledgeDdl(required(ctx, "gtid"), reason(ctx)))),
                 new Endpoint(HandlerType.POST, m + "/skip", ctx -> request(ctx, () -> new MigrationRunner.Skip(required(ctx, "gtid"), reason(ctx), "api from " + ctx.ip()))),
-                new Endpoint(HandlerType.GET, m + "/upgrade-log", this::upgradeLog));
+                new Endpoint(HandlerType.GET, m + "/upgrade-log", this::upgradeLog),
+                new Endpoint(HandlerType.POST, m + "/cutover", this::cutover),
+                new Endpoint(HandlerType.GET, m + "/cutover", ctx -> send(ctx, 200, cutoverReport(runner(ctx)))));
     }
 
     /** Every route served, as "METHOD path" (the OpenAPI test compares them with openapi.yaml). */
@@ -215,6 +217,42 @@ public final class ApiServer implements AutoCloseable {
             throw e.getCause() instanceof Exception x ? x : e;
         }
         send(ctx, 200, MigrationView.detail(runner(ctx)));
+    }
+
+    /** {@code {"dryRun": bool, "timeout": "5s"}}: runs the cutover (or its checks) and answers with its report. */
+    private void cutover(Context ctx) throws Exception {
+        MigrationRunner r = runner(ctx);
+        JsonNode body = body(ctx);
+        boolean dryRun = body.path("dryRun").asBoolean(false);
+        java.time.Duration timeout = null;
+        if (body.hasNonNull("timeout")) {
+            try {
+                timeout = io.paraverse.daemon.migration.config.Durations.parse(body.path("timeout").asText());
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, "timeout: " + e.getMessage(), Map.of("field", "timeout"));
+            }
+        }
+        var before = r.migration().lastCutover();
+        CompletableFuture<?> done = r.submit(new MigrationRunner.Cutover(dryRun, timeout));
+        try {
+            done.get(REQUEST_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
+        var report = r.migration().lastCutover();
+        if (report == null || report == before) {
+            throw new IllegalStateException("the cutover ended without a report");
+        }
+        int status = report.succeeded() ? 200 : 409; // refused, rolled back or switch pending: the report says which and why
+        send(ctx, status, cutoverReport(r));
+    }
+
+    private static Map<String, Object> cutoverReport(MigrationRunner r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("migration", r.name());
+        m.put("phase", r.state().phase());
+        m.put("report", r.migration().lastCutover());
+        return m;
     }
 
     private void upgradeLog(Context ctx) throws IOException {

@@ -61,6 +61,9 @@ public final class Migration implements AutoCloseable {
         state = store.load(ctx.config.name()).orElseGet(() -> save(MigrationState.begin(ctx.config.name(), clock.instant())));
         ctx.acknowledgedDdl = java.util.Set.copyOf(state.acknowledgedDdl());
         ctx.clonePoint = state.clonePointGtid();
+        if (state.phase() != Phase.ABORTED) {
+            ctx.proxy(state.phase() == Phase.CUT_OVER); // the application connects through it from the start
+        }
         return state;
     }
 
@@ -163,7 +166,11 @@ public final class Migration implements AutoCloseable {
                         }
                     }
                     case READY -> {
-                        return true; // apply keeps running; cutover is asked for (issue #6)
+                        return true; // apply keeps running; cutover is asked for
+                    }
+                    case CUTTING_OVER -> {
+                        // the daemon stopped during a cutover: finish it or roll it back, as its record says
+                        finishCutover(new CutoverPhase(ctx, cutoverTools()).resolveAfterRestart());
                     }
                     default -> throw new IllegalStateException("no work defined for phase " + state.phase());
                 }
@@ -275,6 +282,58 @@ public final class Migration implements AutoCloseable {
         return what;
     }
 
+    private volatile io.paraverse.daemon.cutover.CutoverReport lastCutover;
+
+    /** The last cutover's (or dry run's) report; null before any. */
+    public io.paraverse.daemon.cutover.CutoverReport lastCutover() {
+        return lastCutover;
+    }
+
+    /**
+     * Operator: cut over to the clone (docs/CUTOVER.md). Preconditions first (nothing is held if one fails: REFUSED);
+     * with {@code dryRun} only them and the plan. In CUTTING_OVER (a switch that failed after the point of no return)
+     * it retries the switch. Call from the thread that runs the migration.
+     */
+    public io.paraverse.daemon.cutover.CutoverReport cutover(boolean dryRun, java.time.Duration timeout) {
+        if (state.phase() == Phase.CUTTING_OVER && !dryRun) {
+            return finishCutover(new CutoverPhase(ctx, cutoverTools()).resolveAfterRestart());
+        }
+        requirePhase(dryRun ? "cutover --dry-run" : "cutover", Phase.READY);
+        java.time.Duration t = timeout != null ? timeout : ctx.config.cutoverOrDefault().timeoutValue();
+        CutoverPhase phase = new CutoverPhase(ctx, cutoverTools());
+        if (!phase.preconditions(t)) {
+            lastCutover = phase.refused();
+            ctx.status.accept("cutover refused: " + lastCutover.reason());
+            return lastCutover;
+        }
+        if (dryRun) {
+            lastCutover = phase.dryRun();
+            return lastCutover;
+        }
+        move(Phase.CUTTING_OVER, "cutover asked; preconditions passed");
+        return finishCutover(phase.run(t));
+    }
+
+    private io.paraverse.daemon.cutover.CutoverReport finishCutover(CutoverPhase.Result r) {
+        lastCutover = r.report();
+        r.report().steps().forEach(s -> ctx.status.accept("cutover: " + s.name() + " " + s.millis() + " ms: " + s.detail()));
+        switch (r.report().outcome()) {
+            case CUT_OVER -> {
+                ctx.pipeline(null); // production is retired (read_only): nothing more to capture
+                move(Phase.CUT_OVER, r.report().reason());
+            }
+            case ROLLED_BACK -> move(Phase.CATCHING_UP, "cutover rolled back: " + r.report().reason());
+            default -> ctx.status.accept("cutover: " + r.report().reason());
+        }
+        return r.report();
+    }
+
+    private CutoverPhase.Tools cutoverTools() {
+        var proxy = ctx.proxy(false);
+        return new CutoverPhase.Tools(io.paraverse.daemon.cutover.TrafficSwitches.create(ctx.config, ctx.productionAddress(),
+                ctx.cloneAddress(), proxy), ctx.recentKeyVerifier(), ctx.cloneAddress(), ctx.productionAddress());
+    }
+
     private void requirePhase(String operation, Phase... allowed) {
         if (state == null) {
             load();
@@ -325,5 +384,6 @@ public final class Migration implements AutoCloseable {
     @Override
     public void close() {
         ctx.close();
+        ctx.closeProxy();
     }
 }

@@ -32,6 +32,7 @@ final class MigrationContext implements AutoCloseable {
     private volatile Pipeline pipeline;
     /** Where capture started (from the migration state): the start when the journal holds nothing yet. */
     String clonePoint;
+    private io.paraverse.traffic.proxy.BuiltInProxySwitch proxy;
     /** The copy's per-table progress while CLONING (and the last one's afterwards), for status. */
     volatile io.paraverse.daemon.clone.CloneProgressView copyProgress;
     /** Source DDL the operator let through (from the migration state). */
@@ -89,6 +90,60 @@ final class MigrationContext implements AutoCloseable {
                     java.nio.file.Files.deleteIfExists(f);
                 }
             }
+        }
+    }
+
+    /** Where the application reaches production (the source as configured). */
+    io.paraverse.traffic.Endpoint productionAddress() {
+        return new io.paraverse.traffic.Endpoint(source.host(), source.port());
+    }
+
+    /** Where the application reaches the clone after the cutover: cutover.clone_address, else the target's address. */
+    io.paraverse.traffic.Endpoint cloneAddress() {
+        String a = config.cutoverOrDefault().cloneAddress();
+        if (a != null) {
+            int colon = a.lastIndexOf(':');
+            return new io.paraverse.traffic.Endpoint(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)));
+        }
+        Endpoint t = target();
+        return new io.paraverse.traffic.Endpoint(t.host(), t.port());
+    }
+
+    /**
+     * The built-in proxy the application connects through ({@code cutover.switch: proxy}), started with the migration
+     * and kept for the daemon's life, whatever happens to the migration: the application depends on it. It forwards
+     * to production until the cutover, to the clone after it. Null for other switches.
+     */
+    synchronized io.paraverse.traffic.proxy.BuiltInProxySwitch proxy(boolean cutOver) {
+        var c = config.cutoverOrDefault();
+        if (proxy == null && c.switchValue() == MigrationConfig.Cutover.SwitchKind.PROXY) {
+            String listen = c.proxy().listen();
+            int colon = listen.lastIndexOf(':');
+            String host = listen.substring(0, colon).isEmpty() ? "0.0.0.0" : listen.substring(0, colon);
+            var users = new java.util.LinkedHashMap<String, io.paraverse.cloud.CredentialRef>();
+            if (c.proxy().users() != null) {
+                c.proxy().users().forEach((u, ref) -> users.put(u, io.paraverse.cloud.CredentialRef.parse(ref)));
+            }
+            io.paraverse.traffic.proxy.ProxyCredentials credentials = user -> java.util.Optional.ofNullable(users.get(user))
+                    .map(io.paraverse.cloud.CredentialRef::resolve);
+            try {
+                var p = io.paraverse.traffic.proxy.MySqlProxy.start(new java.net.InetSocketAddress(host, Integer.parseInt(listen.substring(colon + 1))),
+                        cutOver ? cloneAddress() : productionAddress(), credentials);
+                proxy = new io.paraverse.traffic.proxy.BuiltInProxySwitch(p);
+                status.accept("proxy: the application connects to " + p.listenAddress() + " -> " + p.backend());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot start the built-in proxy on " + listen + " (cutover.proxy.listen): "
+                        + e.getMessage(), e);
+            }
+        }
+        return proxy;
+    }
+
+    /** Stops the built-in proxy (the daemon stops). */
+    synchronized void closeProxy() {
+        if (proxy != null) {
+            proxy.proxy().close();
+            proxy = null;
         }
     }
 

@@ -27,7 +27,7 @@ public final class MigrationRunner {
     private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
 
     /** What an operator can ask of a running migration. */
-    public sealed interface Request permits Pause, Resume, Abort, AcknowledgeDdl, Skip { }
+    public sealed interface Request permits Pause, Resume, Abort, AcknowledgeDdl, Skip, Cutover { }
 
     public record Pause(String reason) implements Request { }
 
@@ -38,6 +38,9 @@ public final class MigrationRunner {
     public record AcknowledgeDdl(String gtid, String reason) implements Request { }
 
     public record Skip(String gtid, String reason, String by) implements Request { }
+
+    /** A cutover or its dry run; the report is the migration's {@code lastCutover()} once carried out. */
+    public record Cutover(boolean dryRun, java.time.Duration timeout) implements Request { }
 
     private record Pending(Request request, CompletableFuture<MigrationState> done) { }
 
@@ -119,6 +122,8 @@ public final class MigrationRunner {
             allowed = List.of(Phase.PAUSED, Phase.CATCHING_UP, Phase.READY, Phase.UPGRADING, Phase.CLONING);
         } else if (request instanceof Skip) {
             allowed = List.of(Phase.CATCHING_UP, Phase.READY, Phase.FAILED, Phase.PAUSED);
+        } else if (request instanceof Cutover c) {
+            allowed = c.dryRun() ? List.of(Phase.READY) : List.of(Phase.READY, Phase.CUTTING_OVER);
         } else {
             allowed = List.of(Phase.PROVISIONING, Phase.CLONING, Phase.UPGRADING, Phase.CATCHING_UP, Phase.READY,
                     Phase.PAUSED, Phase.FAILED);
@@ -137,6 +142,8 @@ public final class MigrationRunner {
             return "acknowledge-ddl";
         } else if (r instanceof Skip) {
             return "skip";
+        } else if (r instanceof Cutover c) {
+            return c.dryRun() ? "cutover --dry-run" : "cutover";
         }
         return "abort";
     }
@@ -210,6 +217,8 @@ public final class MigrationRunner {
                 migration.acknowledgeDdl(x.gtid(), x.reason());
             } else if (r instanceof Skip x) {
                 migration.skip(x.gtid(), x.reason(), x.by());
+            } else if (r instanceof Cutover x) {
+                migration.cutover(x.dryRun(), x.timeout());
             }
             p.done().complete(migration.state());
         } catch (Exception e) {

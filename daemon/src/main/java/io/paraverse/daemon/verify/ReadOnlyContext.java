@@ -108,7 +108,7 @@ final class ReadOnlyContext implements TranslationContext {
             }
             return Optional.of(java.util.Collections.unmodifiableList(Arrays.asList(out.toArray())));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot look up " + keyValues + " in " + table.qualifiedName() + " on the clone: " + e.getMessage(), e);
+            throw new CloneReadFailure("cannot look up " + keyValues + " in " + table.qualifiedName() + " on the clone: " + e.getMessage(), e);
         }
     }
 
@@ -125,7 +125,14 @@ final class ReadOnlyContext implements TranslationContext {
             if (e.getErrorCode() == 1146 || e.getErrorCode() == 1049) { // no id maps stored (yet)
                 return OptionalLong.empty();
             }
-            throw new IllegalStateException("cannot read id map " + map + " on the clone: " + e.getMessage(), e);
+            throw new CloneReadFailure("cannot read id map " + map + " on the clone: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reading the clone failed: an error of the verification, not a finding about the row. */
+    static final class CloneReadFailure extends RuntimeException {
+        CloneReadFailure(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

@@ -56,10 +56,10 @@ final class RowComparer {
         }
         // 1. what production translated says, per source key
         List<List<Expected>> expected = new ArrayList<>();
-        Finding[] notApplied = new Finding[items.size()];
-        Finding[] failed = new Finding[items.size()];
-        for (int i = 0; i < items.size(); i++) {
-            expected.add(expect(run, items.get(i), i, notApplied, failed));
+        List<Finding> notApplied = new ArrayList<>();
+        List<Finding> failed = new ArrayList<>();
+        for (Item item : items) {
+            expected.add(expect(run, item, notApplied, failed));
         }
         // 2. what the clone has
         Map<String, Map<RowKey, Object[]>> actual = new HashMap<>();
@@ -72,7 +72,7 @@ final class RowComparer {
                     Item extra = new Item(keyOf(def, run.source.def().primaryKey(), e.getValue()), null);
                     byKey.put(e.getKey(), items.size());
                     items.add(extra);
-                    expected.add(expect(run, extra, items.size() - 1, null, null));
+                    expected.add(expect(run, extra, notApplied, failed));
                 }
             }
         } else {
@@ -89,12 +89,7 @@ final class RowComparer {
         }
         // 3. one digest for the batch; row by row only if it differs
         boolean differs = !Arrays.equals(digest(expected, actual, false), digest(expected, actual, true));
-        for (Finding f : notApplied) {
-            differs |= f != null;
-        }
-        for (Finding f : failed) {
-            differs |= f != null;
-        }
+        differs |= notApplied.stream().anyMatch(java.util.Objects::nonNull) || failed.stream().anyMatch(java.util.Objects::nonNull);
         List<KeyCheck> checks = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             Item it = items.get(i);
@@ -124,13 +119,39 @@ final class RowComparer {
                     }
                 }
             }
-            checks.add(new KeyCheck(it.key(), sk, state, expected.get(i), mismatches, missing, extra, notApplied[i], failed[i]));
+            checks.add(new KeyCheck(it.key(), sk, state, expected.get(i), mismatches, missing, extra, notApplied.get(i), failed.get(i)));
         }
         return new Result(checks, differs);
     }
 
-    private List<Expected> expect(SourceTableRun run, Item it, int i, Finding[] notApplied, Finding[] failed) throws SQLException {
+    /** The target rows production's row of {@code it} translates to; adds to {@code notApplied} and {@code failed} (null: neither). */
+    private List<Expected> expect(SourceTableRun run, Item it, List<Finding> notApplied, List<Finding> failed) throws SQLException {
         TableDef def = run.source.def();
+        Finding notAppliedHere = null;
+        Finding failedHere = null;
+        try {
+            return expect(run, it, def);
+        } catch (NotAppliedYetException e) {
+            notAppliedHere = new Finding(run.source.rowKey(it.key()).named(def.primaryKey()), null, null, "not applied yet: " + e.getMessage());
+            return List.of();
+        } catch (TranslationFailed e) {
+            failedHere = new Finding(run.source.rowKey(it.key()).named(def.primaryKey()), null, null,
+                    "translator " + run.translator.name() + " failed on this row: " + e.getCause());
+            return List.of();
+        } finally {
+            notApplied.add(notAppliedHere);
+            failed.add(failedHere);
+        }
+    }
+
+    /** A translator's own failure (not a failure to read the clone). */
+    private static final class TranslationFailed extends RuntimeException {
+        TranslationFailed(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    private List<Expected> expect(SourceTableRun run, Item it, TableDef def) throws SQLException {
         if (it.row() == null) {
             if (!run.identity) {
                 return List.of(); // which rows a translator would have made of a row production no longer has is unknown
@@ -142,13 +163,10 @@ final class RowComparer {
         try {
             ctx.beginRow();
             ops = run.translator.translate(new RowChange(def, RowChange.Op.INSERT, null, it.row(), POSITION, 0), ctx);
-        } catch (NotAppliedYetException e) {
-            notApplied[i] = new Finding(run.source.rowKey(it.key()).named(def.primaryKey()), null, null, "not applied yet: " + e.getMessage());
-            return List.of();
+        } catch (NotAppliedYetException | ReadOnlyContext.CloneReadFailure e) {
+            throw e;
         } catch (RuntimeException e) {
-            failed[i] = new Finding(run.source.rowKey(it.key()).named(def.primaryKey()), null, null,
-                    "translator " + run.translator.name() + " failed on this row: " + e);
-            return List.of();
+            throw new TranslationFailed(e);
         }
         Map<String, Expected> out = new LinkedHashMap<>();
         for (TargetOp op : ops) {

@@ -306,9 +306,7 @@ public final class Verifier {
             for (Expected e : c.expected()) {
                 Track t = tracks.computeIfAbsent(e.tableName(), k -> new Track(e.table(), e.keyColumns(), new ExpectedKeySet(), new LinkedHashSet<>()));
                 t.sources().add(r.name);
-                if (!e.absent()) {
-                    t.keys().add(e.key());
-                }
+                t.keys().add(e.key()); // an absent one too: its key's comparison already reported a row the clone has there
             }
         }
 

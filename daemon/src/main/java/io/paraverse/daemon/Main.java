@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "paraverse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Zero-downtime upgrades of MySQL/MariaDB applications across incompatible schema changes.",
-        subcommands = {DemoCommand.class, io.paraverse.daemon.cli.DaemonCommand.class, io.paraverse.daemon.cli.MigrationCommand.class, BenchCommand.class, CloneCommand.class, ReplicateCommand.class, TranslateCheckCommand.class, SkipCommand.class, io.paraverse.daemon.cli.PreflightCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, io.paraverse.daemon.cli.DaemonCommand.class, io.paraverse.daemon.cli.MigrationCommand.class, BenchCommand.class, CloneCommand.class, ReplicateCommand.class, TranslateCheckCommand.class, SkipCommand.class, io.paraverse.daemon.cli.PreflightCommand.class, io.paraverse.daemon.cli.VerifyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed or the data was not proven equal", "2:bad usage"})
 public final class Main implements Runnable {

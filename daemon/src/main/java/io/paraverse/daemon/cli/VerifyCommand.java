@@ -33,12 +33,15 @@ import java.util.concurrent.Callable;
 
 /** {@code paraverse verify}: production translated vs the clone, for a migration of a daemon data dir. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare production, translated by the migration's translators, with the clone (docs/VERIFY.md).",
-                "Reads production at most --rate rows per second; reads the clone only. Works with the daemon running",
-                "(its clone is read) or stopped (a local clone's server is started for the run, then stopped).",
-                "A row that differs is compared again once the applier has caught up; it is reported only if the",
-                "difference persists, and as unsettled if production kept changing it or the applier did not catch up.",
-                "The report names every differing key and, per differing column, production translated vs the clone."},
+        description = {"Compare production, translated by the migration's translators, with the clone.",
+                "Production is read at most --rate rows per second; the clone is only read.",
+                "Works with the daemon running (its clone is read) or stopped (a local clone's",
+                "server is started for the run and stopped again).",
+                "A row that differs is compared again once the applier has caught up: it is",
+                "reported only if the difference persists, as unsettled if production kept",
+                "changing it or the applier did not catch up. The report names every differing",
+                "key and, per differing column, production translated vs the clone.",
+                "Details: docs/VERIFY.md."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:clean: every compared row is equal", "1:differences found, or keys that never settled",
                 "2:error (cannot connect, bad configuration, bad usage)"})

@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ public final class Verifier {
     private static final int PENDING_LIMIT = 1_000;
     private static final int EXTRA_CANDIDATES_LIMIT = 100_000;
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+    private static final Duration STALLED_WAIT = Duration.ofSeconds(2);
 
     private final Endpoint source;
     private final Endpoint target;
@@ -131,6 +133,7 @@ public final class Verifier {
         final Map<String, Track> tracks = new LinkedHashMap<>();
         final Random random = new Random(options.seed());
         long lastProgress = System.nanoTime();
+        boolean applierStalled;
 
         Run(VerifyMode mode) throws SQLException {
             this.mode = mode;
@@ -250,9 +253,9 @@ public final class Verifier {
             for (int round = 1; round <= options.recheckRounds() && !prev.isEmpty(); round++) {
                 r.tally.rechecked += prev.size();
                 String position = GtidPosition.current(source);
-                if (!progress.awaitApplied(GtidPosition.parse(position), options.recheckTimeout())) {
-                    String why = "the applier did not apply up to production's position " + position + " within "
-                            + options.recheckTimeout().toSeconds() + " s (is the daemon running?)";
+                if (!awaitApplied(position)) {
+                    String why = "the applier did not apply up to production's position " + position + " in time"
+                            + " (waited up to " + options.recheckTimeout().toSeconds() + " s; is the daemon running and applying?)";
                     for (KeyCheck c : prev.values()) {
                         unsettle(r, c, why);
                     }
@@ -342,7 +345,7 @@ public final class Verifier {
                 log.accept(e.getKey() + ": " + candidates.size() + " rows no production row translated to; confirming");
                 if (!awaitNow()) {
                     candidates.forEach((rk, k) -> owner.tally.unsettledExtra(new Finding(null, e.getKey(), rk.named(t.keyColumns()),
-                            "possibly extra: the applier did not catch up to confirm within " + options.recheckTimeout().toSeconds() + " s")));
+                            "possibly extra: the applier did not catch up in time to confirm it")));
                     continue;
                 }
                 for (String s : t.sources()) {
@@ -353,7 +356,7 @@ public final class Verifier {
                 }
                 if (!awaitNow()) {
                     candidates.forEach((rk, k) -> owner.tally.unsettledExtra(new Finding(null, e.getKey(), rk.named(t.keyColumns()),
-                            "possibly extra: the applier did not catch up to confirm within " + options.recheckTimeout().toSeconds() + " s")));
+                            "possibly extra: the applier did not catch up in time to confirm it")));
                     continue;
                 }
                 for (RowKey rk : targetRows.byKeys(t.def(), t.keyColumns(), new ArrayList<>(candidates.values())).keySet()) {
@@ -393,7 +396,19 @@ public final class Verifier {
         }
 
         private boolean awaitNow() throws SQLException, InterruptedException {
-            return progress.awaitApplied(GtidPosition.parse(GtidPosition.current(source)), options.recheckTimeout());
+            return awaitApplied(GtidPosition.current(source));
+        }
+
+        /**
+         * Waits for the applier to pass {@code position}. Once it has failed to within the timeout (the daemon is
+         * stopped, or stuck), later waits are short until it moves again: a run with many differing keys would
+         * otherwise wait the full timeout for each batch.
+         */
+        private boolean awaitApplied(String position) throws InterruptedException {
+            Duration wait = applierStalled && options.recheckTimeout().compareTo(STALLED_WAIT) > 0 ? STALLED_WAIT : options.recheckTimeout();
+            boolean applied = progress.awaitApplied(GtidPosition.parse(position), wait);
+            applierStalled = !applied;
+            return applied;
         }
 
         /** Items for these keys: production's row now, or none. */

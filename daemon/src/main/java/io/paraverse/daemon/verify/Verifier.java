@@ -79,10 +79,10 @@ public final class Verifier {
             for (String t : tables) {
                 SourceTableRun r = run.open(t);
                 if (r != null) {
-                    run.full(r);
+                    inContext(t, () -> run.full(r));
                 }
             }
-            run.scanExtras();
+            inContext("the scan for extra rows", run::scanExtras);
             return run.report();
         }
     }
@@ -96,7 +96,7 @@ public final class Verifier {
             for (String t : tables) {
                 SourceTableRun r = run.open(t);
                 if (r != null) {
-                    run.compareItems(r, run.sample(r, perTable));
+                    inContext(t, () -> run.compareItems(r, run.sample(r, perTable)));
                 }
             }
             return run.report();
@@ -109,10 +109,23 @@ public final class Verifier {
             for (Map.Entry<String, List<List<Object>>> e : keysByTable.entrySet()) {
                 SourceTableRun r = run.open(e.getKey());
                 if (r != null) {
-                    run.compareItems(r, run.byKeys(r, e.getValue()));
+                    inContext(e.getKey(), () -> run.compareItems(r, run.byKeys(r, e.getValue())));
                 }
             }
             return run.report();
+        }
+    }
+
+    private interface Step {
+        void run() throws SQLException, InterruptedException;
+    }
+
+    /** Runs a step; a database error says which table it happened on. */
+    private static void inContext(String what, Step step) throws SQLException, InterruptedException {
+        try {
+            step.run();
+        } catch (SQLException e) {
+            throw new SQLException("verifying " + what + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
         }
     }
 
@@ -162,7 +175,12 @@ public final class Verifier {
             String name = route == null ? "dropped" : route.name();
             TableTally tally = new TableTally(qualified, name, options.findingsPerTable());
             SourceTableRun run;
-            SourceRows rows = new SourceRows(src, schema, table, limiter);
+            SourceRows rows;
+            try {
+                rows = new SourceRows(src, schema, table, limiter);
+            } catch (IllegalArgumentException e) { // no such table, or a column type the change model lacks
+                throw new IllegalArgumentException("production table " + qualified + " cannot be verified: " + e.getMessage(), e);
+            }
             tally.primaryKey(rows.def().primaryKey());
             run = new SourceTableRun(qualified, rows, route, route instanceof IdentityTranslator,
                     translationContext.targetSchema(schema), tally);
@@ -201,7 +219,7 @@ public final class Verifier {
                         recheck(r, pending);
                         pending = new LinkedHashMap<>();
                     }
-                    progress(r, false);
+                    logProgress(r, false);
                 }
                 if (last) {
                     break;
@@ -209,7 +227,7 @@ public final class Verifier {
                 after = items.get(items.size() - 1).key();
             }
             recheck(r, pending);
-            progress(r, true);
+            logProgress(r, true);
         }
 
         /** SAMPLED and KEYS: the items in chunks, by key. */
@@ -227,10 +245,10 @@ public final class Verifier {
                     recheck(r, pending);
                     pending = new LinkedHashMap<>();
                 }
-                progress(r, false);
+                logProgress(r, false);
             }
             recheck(r, pending);
-            progress(r, true);
+            logProgress(r, true);
         }
 
         private void collect(SourceTableRun r, Result res, Map<RowKey, KeyCheck> pending) {
@@ -479,7 +497,7 @@ public final class Verifier {
             return new ArrayList<>(picked.values());
         }
 
-        private void progress(SourceTableRun r, boolean done) {
+        private void logProgress(SourceTableRun r, boolean done) {
             long now = System.nanoTime();
             if (done || now - lastProgress >= PROGRESS_EVERY_NANOS) {
                 lastProgress = now;

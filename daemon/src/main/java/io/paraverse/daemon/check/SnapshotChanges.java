@@ -21,11 +21,11 @@ import java.util.function.Consumer;
  * {@link TableDef} shape and the same Java value types ({@link SqlType}), so a translator cannot tell a snapshot row
  * from a captured one. Used to run translators over a snapshot.
  */
-final class SnapshotChanges {
+public final class SnapshotChanges {
     private SnapshotChanges() { }
 
     /** The table's shape as capture reports it, under the schema name {@code asSchema} (the one translators expect). */
-    static TableDef tableDef(Connection c, String schema, String table, String asSchema) throws SQLException {
+    public static TableDef tableDef(Connection c, String schema, String table, String asSchema) throws SQLException {
         List<Column> cols = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME"
                 + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=? AND TABLE_NAME=? ORDER BY ORDINAL_POSITION")) {
@@ -39,7 +39,7 @@ final class SnapshotChanges {
             }
         }
         if (cols.isEmpty()) {
-            throw new IllegalArgumentException("table " + schema + "." + table + " not found on the clone");
+            throw new IllegalArgumentException("table " + schema + "." + table + " not found on the server (no columns in information_schema)");
         }
         List<String> pk = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA=?"
@@ -59,8 +59,7 @@ final class SnapshotChanges {
     static long read(Connection c, String schema, TableDef def, SourcePosition position, Consumer<RowChange> out) throws SQLException {
         List<String> select = new ArrayList<>();
         for (Column col : def.columns()) {
-            String q = "`" + col.name().replace("`", "``") + "`";
-            select.add(col.type().isTemporal() ? "CAST(" + q + " AS CHAR)" : col.type() == SqlType.BIT ? "CAST(" + q + " AS UNSIGNED)" : q);
+            select.add(selectExpression(col));
         }
         String order = def.primaryKey().isEmpty() ? "" : " ORDER BY " + String.join(",",
                 def.primaryKey().stream().map(k -> "`" + k.replace("`", "``") + "`").toList());
@@ -84,7 +83,14 @@ final class SnapshotChanges {
         return n;
     }
 
-    private static Object value(ResultSet rs, int i, Column col) throws SQLException {
+    /** How to select a column so that {@link #value} gets it in the change model's form (session time zone UTC). */
+    public static String selectExpression(Column col) {
+        String q = "`" + col.name().replace("`", "``") + "`";
+        return col.type().isTemporal() ? "CAST(" + q + " AS CHAR)" : col.type() == SqlType.BIT ? "CAST(" + q + " AS UNSIGNED)" : q;
+    }
+
+    /** A column selected with {@link #selectExpression} as the change model's Java value ({@link SqlType}). */
+    public static Object value(ResultSet rs, int i, Column col) throws SQLException {
         SqlType t = col.type();
         if (t.isInteger() || t == SqlType.BIT) {
             java.math.BigDecimal d = rs.getBigDecimal(i);

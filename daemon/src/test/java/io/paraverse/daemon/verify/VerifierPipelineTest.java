@@ -45,11 +45,13 @@ class VerifierPipelineTest {
     /** Production's old schema, the clone's new one, and a pipeline translating from now on. */
     private Pipeline prepare(SourceAndTarget servers) {
         servers.source().execute("CREATE DATABASE vshop",
-                "CREATE TABLE vshop.customer (id INT PRIMARY KEY, name VARCHAR(80) NOT NULL, email VARCHAR(120), city VARCHAR(60))");
+                "CREATE TABLE vshop.customer (id INT PRIMARY KEY, name VARCHAR(80) NOT NULL, email VARCHAR(120), city VARCHAR(60))",
+                "CREATE TABLE vshop.note (id INT PRIMARY KEY, body VARCHAR(200), at DATETIME(6))");
         servers.target().execute("CREATE DATABASE vshop",
                 "CREATE TABLE vshop.client (client_id BIGINT PRIMARY KEY, legacy_id INT NOT NULL UNIQUE, full_name VARCHAR(80) NOT NULL,"
                         + " email VARCHAR(120))",
-                "CREATE TABLE vshop.address (client_id BIGINT PRIMARY KEY, city VARCHAR(60) NOT NULL)");
+                "CREATE TABLE vshop.address (client_id BIGINT PRIMARY KEY, city VARCHAR(60) NOT NULL)",
+                "CREATE TABLE vshop.note (id INT PRIMARY KEY, body VARCHAR(200), at DATETIME(6))"); // identity
         return Pipeline.start(PipelineConfig.builder().name("vshop").source(endpoint(servers.source())).target(endpoint(servers.target()))
                 .journalDir(work.resolve("journal")).include(List.of("vshop.*")).startGtid(servers.source().gtidBinlogPos())
                 .translator(TRANSLATOR).build());
@@ -137,7 +139,8 @@ class VerifierPipelineTest {
     void fullVerificationWhileWritersChangeProductionAndTheApplierLagsFindsNoFalseDifference() throws Exception {
         try (SourceAndTarget servers = SourceAndTarget.start("vlive"); Pipeline p = prepare(servers)) {
             servers.source().execute("INSERT INTO vshop.customer SELECT seq, CONCAT('Kund ', seq), NULL,"
-                    + " ELT(1 + seq % 3, 'Malmö', 'Lund', NULL) FROM mysql.seq_1_to_3000");
+                    + " ELT(1 + seq % 3, 'Malmö', 'Lund', NULL) FROM mysql.seq_1_to_3000",
+                    "INSERT INTO vshop.note SELECT seq, CONCAT('note ', seq), '2024-01-01' + INTERVAL seq SECOND FROM mysql.seq_1_to_2000");
             p.awaitCaughtUp(servers.source().gtidBinlogPos(), Duration.ofMinutes(1));
 
             AtomicBoolean writing = new AtomicBoolean(true);
@@ -149,7 +152,10 @@ class VerifierPipelineTest {
                     int next = 1_000_000;
                     while (writing.get()) {
                         int id = 1 + rnd.nextInt(3000);
-                        switch (rnd.nextInt(4)) {
+                        switch (rnd.nextInt(7)) {
+                            case 4 -> st.executeUpdate("INSERT INTO note VALUES (" + (next++) + ", 'new', NOW(6))");
+                            case 5 -> st.executeUpdate("UPDATE note SET body = CONCAT(body, '!'), at = NOW(6) WHERE id = " + id);
+                            case 6 -> st.executeUpdate("DELETE FROM note WHERE id = " + id);
                             case 0 -> st.executeUpdate("INSERT INTO customer VALUES (" + (next++) + ", 'neu', NULL, 'Ystad')");
                             case 1 -> st.executeUpdate("UPDATE customer SET city = " + (rnd.nextBoolean() ? "NULL" : "'Visby'") + " WHERE id = " + id);
                             case 2 -> st.executeUpdate("UPDATE customer SET name = CONCAT(name, '+'), email = 'e' WHERE id = " + id);
@@ -177,7 +183,7 @@ class VerifierPipelineTest {
             VerificationReport r;
             try {
                 r = verifier(servers, p, VerifyOptions.defaults("vshop").chunkRows(200).rowsPerSecond(50_000)
-                        .recheck(5, Duration.ofSeconds(30))).full(List.of("vshop.customer"));
+                        .recheck(5, Duration.ofSeconds(30))).full(List.of("vshop.customer", "vshop.note"));
             } finally {
                 writing.set(false);
                 writer.join();
@@ -192,10 +198,15 @@ class VerifierPipelineTest {
             assertEquals(0, t.mismatchCount() + t.missingCount() + t.extraCount() + t.notAppliedCount() + t.failedCount(),
                     ReportText.render(r));
             assertTrue(t.unsettledCount() <= 5, "keys that moved in every re-check: " + t.unsettledCount());
+            TableReport notes = r.table("vshop.note");
+            assertEquals("identity", notes.translator());
+            assertTrue(notes.rowsCompared() > 1_900, ReportText.render(r));
+            assertEquals(0, notes.mismatchCount() + notes.missingCount() + notes.extraCount(), ReportText.render(r));
+            assertTrue(notes.unsettledCount() <= 5, "keys that moved in every re-check: " + notes.unsettledCount());
 
             p.awaitCaughtUp(servers.source().gtidBinlogPos(), Duration.ofMinutes(1));
             VerificationReport still = verifier(servers, p, VerifyOptions.defaults("vshop").chunkRows(500).rowsPerSecond(50_000))
-                    .full(List.of("vshop.customer"));
+                    .full(List.of("vshop.customer", "vshop.note"));
             assertTrue(still.clean(), ReportText.render(still));
         }
     }

@@ -100,6 +100,7 @@ public final class ApiServer implements AutoCloseable {
                 new Endpoint(HandlerType.POST, m + "/skip", ctx -> request(ctx, () -> new MigrationRunner.Skip(required(ctx, "gtid"), reason(ctx), "api from " + ctx.ip()))),
                 new Endpoint(HandlerType.GET, m + "/upgrade-log", this::upgradeLog),
                 new Endpoint(HandlerType.POST, m + "/cutover", this::cutover),
+                new Endpoint(HandlerType.POST, m + "/verify", this::verify),
                 new Endpoint(HandlerType.GET, m + "/cutover", ctx -> send(ctx, 200, cutoverReport(runner(ctx)))));
     }
 
@@ -138,6 +139,7 @@ public final class ApiServer implements AutoCloseable {
                     Map.of("problems", e.problems())));
             config.routes.exception(DaemonService.DuplicateMigrationException.class, (e, ctx) -> error(ctx, 409, e.getMessage(), null));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), null));
+            config.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage(), null));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("API {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error: " + e.getMessage(), null);
@@ -245,6 +247,39 @@ public final class ApiServer implements AutoCloseable {
         }
         int status = report.succeeded() ? 200 : 409; // refused, rolled back or switch pending: the report says which and why
         send(ctx, status, cutoverReport(r));
+    }
+
+    /** {@code {"mode": "sampled"|"full", "sample": 200, "rate": 5000}}: runs a verification and answers with its report. */
+    private void verify(Context ctx) throws Exception {
+        MigrationRunner r = runner(ctx);
+        JsonNode body = body(ctx);
+        io.paraverse.daemon.verify.VerifyMode mode;
+        try {
+            mode = io.paraverse.daemon.verify.VerifyMode.valueOf(body.path("mode").asText("sampled").toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "mode: one of full, sampled", Map.of("field", "mode"));
+        }
+        if (mode == io.paraverse.daemon.verify.VerifyMode.KEYS) {
+            throw new ApiException(400, "mode: one of full, sampled (keys is the cutover's own)", Map.of("field", "mode"));
+        }
+        int sample = body.path("sample").asInt(1000);
+        long rate = body.path("rate").asLong(io.paraverse.daemon.verify.VerifyOptions.DEFAULT_ROWS_PER_SECOND);
+        if (sample <= 0) {
+            throw new ApiException(400, "sample: must be above 0", Map.of("field", "sample"));
+        }
+        if (rate <= 0) {
+            throw new ApiException(400, "rate: must be above 0 rows per second", Map.of("field", "rate"));
+        }
+        var done = r.verify(mode, sample, rate);
+        try {
+            var report = done.get(REQUEST_WAIT_SECONDS, TimeUnit.SECONDS);
+            send(ctx, report.clean() ? 200 : 409, Map.of("migration", r.name(), "clean", report.clean(), "report", report));
+        } catch (TimeoutException e) {
+            send(ctx, 202, Map.of("accepted", true, "message", "still verifying; its summary appears as lastVerification in GET "
+                    + PREFIX + "/migrations/" + r.name()));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
     }
 
     private static Map<String, Object> cutoverReport(MigrationRunner r) {

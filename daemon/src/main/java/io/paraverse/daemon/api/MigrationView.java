@@ -80,6 +80,20 @@ final class MigrationView {
             error.put("at", s.phaseSince());
         }
         m.put("lastError", error);
+        var v = r.migration().lastVerification();
+        Map<String, Object> verification = null;
+        if (v != null) {
+            verification = new LinkedHashMap<>();
+            verification.put("at", v.at());
+            verification.put("mode", v.mode());
+            verification.put("clean", v.clean());
+            verification.put("mismatches", v.mismatches());
+            verification.put("unsettled", v.unsettled());
+            verification.put("summary", v.summary());
+        }
+        m.put("lastVerification", verification);
+        var cut = r.migration().lastCutover();
+        m.put("lastCutover", cut == null ? null : Map.of("outcome", cut.outcome(), "reason", cut.reason(), "at", cut.at()));
         m.put("status", st.phase() == null ? null : st.line());
         return m;
     }

@@ -19,14 +19,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -81,7 +75,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 Verifier verifier = new Verifier(source, target, translator, TranslationContext.of(Map.of(), Map.of()),
                         new CheckpointApplyProgress(target, ApplierOptions.DEFAULT_CHECKPOINT_SCHEMA, config.name()), options,
                         VerifyCommand::progress);
-                List<String> verified = tables.isEmpty() ? sourceTables(source, config.cloneOrDefault().includeList()) : tables;
+                List<String> verified = tables.isEmpty() ? io.paraverse.daemon.verify.SourceTableList.of(source, config.cloneOrDefault().includeList()) : tables;
                 VerificationReport report = mode == Mode.FULL ? verifier.full(verified) : verifier.sampled(verified, sample);
                 System.out.print(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + System.lineSeparator()
                         : ReportText.render(report));
@@ -105,31 +99,5 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private static void progress(String line) {
         System.err.println("verify: " + line);
-    }
-
-    /** The base tables production has for the include list ("db" or "db.table"), in name order. */
-    private static List<String> sourceTables(Endpoint source, List<String> include) throws SQLException {
-        if (include.isEmpty()) {
-            throw new IllegalArgumentException("the migration includes no schemas (clone.include): nothing to verify");
-        }
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        try (Connection c = DriverManager.getConnection(source.jdbcUrl(""), source.user(), source.password());
-             PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
-                     + " AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME")) {
-            for (String i : include) {
-                int dot = i.indexOf('.');
-                if (dot > 0) {
-                    out.add(i);
-                    continue;
-                }
-                ps.setString(1, i);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(i + "." + rs.getString(1));
-                    }
-                }
-            }
-        }
-        return List.copyOf(out);
     }
 }

@@ -91,6 +91,9 @@ final class CutoverPhase {
         } catch (Exception e) {
             report.check("traffic switch ready", false, tools.trafficSwitch().name() + ": " + e.getMessage());
         }
+        VerificationSummary last = ctx.lastVerification;
+        report.check("last verification clean", last == null || last.clean(), last == null ? "none yet (the recent keys are checked below)"
+                : last.mode() + " at " + last.at() + ": " + last.summary());
         try {
             RecentKeyVerifier.Outcome v = tools.verifier().verify(p.recentKeys().latest(c.verifyRecentKeys()), Duration.ofSeconds(30));
             report.check("recent verification clean", v.clean(), v.keysChecked() + " recently changed keys: " + v.summary());

@@ -282,6 +282,37 @@ public final class Migration implements AutoCloseable {
         return what;
     }
 
+    private final java.util.concurrent.locks.ReentrantLock verifying = new java.util.concurrent.locks.ReentrantLock();
+
+    /** The last verification (on demand or continuous); null before any. */
+    public VerificationSummary lastVerification() {
+        return ctx.lastVerification;
+    }
+
+    /**
+     * Operator (or the continuous check): production translated vs the clone, FULL or SAMPLED, production read at
+     * {@code rowsPerSecond} at most. One at a time per migration. Safe from any thread: it only reads.
+     */
+    public io.paraverse.daemon.verify.VerificationReport verify(io.paraverse.daemon.verify.VerifyMode mode, int sample, long rowsPerSecond)
+            throws Exception {
+        requirePhase("verify", Phase.CATCHING_UP, Phase.READY, Phase.PAUSED);
+        if (!verifying.tryLock()) {
+            throw new IllegalStateException("a verification of " + name() + " is running already; wait for its report");
+        }
+        try {
+            var options = io.paraverse.daemon.verify.VerifyOptions.defaults(name()).rowsPerSecond(rowsPerSecond);
+            var tables = io.paraverse.daemon.verify.SourceTableList.of(ctx.source(), ctx.config.cloneOrDefault().includeList());
+            var verifier = ctx.verifier(options);
+            var report = mode == io.paraverse.daemon.verify.VerifyMode.FULL ? verifier.full(tables) : verifier.sampled(tables, sample);
+            ctx.lastVerification = new VerificationSummary(clock.instant(), mode.name(), report.clean(), report.mismatchCount(),
+                    report.unsettledCount(), MigrationContext.summary(report), report);
+            ctx.status.accept("verification (" + mode + "): " + ctx.lastVerification.summary());
+            return report;
+        } finally {
+            verifying.unlock();
+        }
+    }
+
     private volatile io.paraverse.daemon.cutover.CutoverReport lastCutover;
 
     /** The last cutover's (or dry run's) report; null before any. */

@@ -33,6 +33,8 @@ final class MigrationContext implements AutoCloseable {
     /** Where capture started (from the migration state): the start when the journal holds nothing yet. */
     String clonePoint;
     private io.paraverse.traffic.proxy.BuiltInProxySwitch proxy;
+    /** The last verification's outcome (on demand or continuous); null before any. */
+    volatile VerificationSummary lastVerification;
     /** The copy's per-table progress while CLONING (and the last one's afterwards), for status. */
     volatile io.paraverse.daemon.clone.CloneProgressView copyProgress;
     /** Source DDL the operator let through (from the migration state). */
@@ -137,6 +139,80 @@ final class MigrationContext implements AutoCloseable {
             }
         }
         return proxy;
+    }
+
+    /**
+     * A verifier of production translated against the clone, re-checking rows against this migration's running
+     * pipeline (or the target's checkpoint when none runs).
+     */
+    io.paraverse.daemon.verify.Verifier verifier(io.paraverse.daemon.verify.VerifyOptions options) throws SQLException, IOException {
+        Endpoint t = target();
+        io.paraverse.daemon.verify.ApplyProgress progress = (position, timeout) -> {
+            Pipeline p = pipeline;
+            if (p == null) {
+                return new io.paraverse.daemon.verify.CheckpointApplyProgress(t, io.paraverse.applier.ApplierOptions.DEFAULT_CHECKPOINT_SCHEMA,
+                        config.name()).awaitApplied(position, timeout);
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!p.hasApplied(position)) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+            return true;
+        };
+        return new io.paraverse.daemon.verify.Verifier(source, t, translators(), io.paraverse.translator.TranslationContext.of(
+                java.util.Map.of(), java.util.Map.of()), progress, options, line -> status.accept("verify: " + line));
+    }
+
+    /**
+     * The cutover's last look at the rows changed most recently: read fast (production is fenced then, or about to
+     * be), re-checked briefly.
+     */
+    io.paraverse.daemon.cutover.RecentKeyVerifier recentKeyVerifier() {
+        return (keys, budget) -> {
+            java.util.Map<String, List<List<Object>>> byTable = new java.util.LinkedHashMap<>();
+            for (var k : keys) {
+                List<Object> values = new ArrayList<>();
+                for (Object v : k.values()) {
+                    values.add(v instanceof io.paraverse.daemon.pipeline.RecentKeys.ByteKey b ? b.bytes() : v);
+                }
+                byTable.computeIfAbsent(k.schema() + "." + k.table(), x -> new ArrayList<>()).add(values);
+            }
+            if (byTable.isEmpty()) {
+                return new io.paraverse.daemon.cutover.RecentKeyVerifier.Outcome(true, 0, "no key changed since the pipeline started");
+            }
+            var options = io.paraverse.daemon.verify.VerifyOptions.defaults(config.name()).rowsPerSecond(1_000_000)
+                    .recheck(2, budget.dividedBy(4));
+            var report = verifier(options).keys(byTable);
+            return new io.paraverse.daemon.cutover.RecentKeyVerifier.Outcome(report.clean(), keys.size(), summary(report));
+        };
+    }
+
+    /** One line for a verification: clean, or the first differences by table, key and column. */
+    static String summary(io.paraverse.daemon.verify.VerificationReport r) {
+        if (r.clean()) {
+            return "clean (" + r.sourceRowsRead() + " rows)";
+        }
+        List<String> parts = new ArrayList<>();
+        for (var t : r.tables()) {
+            if (t.clean()) {
+                continue;
+            }
+            StringBuilder b = new StringBuilder(t.table()).append(": ").append(t.mismatchCount()).append(" differ, ")
+                    .append(t.missingCount()).append(" missing, ").append(t.extraCount()).append(" extra, ")
+                    .append(t.notAppliedCount()).append(" not applied, ").append(t.unsettledCount()).append(" unsettled");
+            if (t.mismatches() != null && !t.mismatches().isEmpty()) {
+                var m = t.mismatches().get(0);
+                b.append("; e.g. key ").append(m.sourceKey()).append(" in ").append(m.targetTable()).append(" columns ")
+                        .append(m.columns().stream().map(c -> c.column() + " expected " + c.expected() + " got " + c.actual()).toList());
+            } else if (t.missing() != null && !t.missing().isEmpty()) {
+                b.append("; e.g. missing ").append(t.missing().get(0).sourceKey()).append(" in ").append(t.missing().get(0).targetTable());
+            }
+            parts.add(b.toString());
+        }
+        return String.join(" | ", parts);
     }
 
     /** Stops the built-in proxy (the daemon stops). */

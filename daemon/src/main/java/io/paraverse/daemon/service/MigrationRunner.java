@@ -50,6 +50,9 @@ public final class MigrationRunner {
     private final BlockingQueue<Pending> requests = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean finished;
+    /** Verifications run here, beside the migration's own thread: they only read. */
+    private final java.util.concurrent.ScheduledExecutorService verifications;
+
 
     public MigrationRunner(Migration migration, BooleanSupplier daemonRunning, Consumer<String> say) {
         this.migration = migration;
@@ -57,11 +60,56 @@ public final class MigrationRunner {
         this.say = say;
         migration.load();
         this.thread = new Thread(this::run, "migration-" + migration.name());
+        this.verifications = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "verify-" + migration.name());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public MigrationRunner start() {
         thread.start();
+        var every = migration.config().verifyOrDefault().everyValue();
+        if (every != null) {
+            verifications.scheduleWithFixedDelay(this::continuousVerification, every.toSeconds(), every.toSeconds(), TimeUnit.SECONDS);
+        }
         return this;
+    }
+
+    /** Runs a verification (FULL or SAMPLED); the future completes with its report. */
+    public CompletableFuture<io.paraverse.daemon.verify.VerificationReport> verify(io.paraverse.daemon.verify.VerifyMode mode, int sample,
+                                                                                 long rowsPerSecond) {
+        checkAllowedVerify(migration.state().phase());
+        CompletableFuture<io.paraverse.daemon.verify.VerificationReport> done = new CompletableFuture<>();
+        verifications.execute(() -> {
+            try {
+                done.complete(migration.verify(mode, sample, rowsPerSecond));
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    private static void checkAllowedVerify(Phase phase) {
+        List<Phase> allowed = List.of(Phase.CATCHING_UP, Phase.READY, Phase.PAUSED);
+        if (!allowed.contains(phase)) {
+            throw new PhaseConflictException("verify", phase, allowed);
+        }
+    }
+
+    /** The low-rate sampled check while catching up and READY (verify.every, verify.sample, verify.rate). */
+    private void continuousVerification() {
+        Phase p = migration.state().phase();
+        if (finished || (p != Phase.CATCHING_UP && p != Phase.READY)) {
+            return;
+        }
+        var v = migration.config().verifyOrDefault();
+        try {
+            migration.verify(io.paraverse.daemon.verify.VerifyMode.SAMPLED, v.sampleValue(), v.rateValue());
+        } catch (Exception e) {
+            say.accept("continuous verification failed: " + e.getMessage());
+        }
     }
 
     public Migration migration() {
@@ -196,6 +244,7 @@ public final class MigrationRunner {
             say.accept("stopped: " + e.getMessage());
         } finally {
             finished = true;
+            verifications.shutdownNow();
             for (Pending p; (p = requests.poll()) != null; ) {
                 p.done().completeExceptionally(new IllegalStateException("the daemon is stopping; ask again after it restarts"));
             }

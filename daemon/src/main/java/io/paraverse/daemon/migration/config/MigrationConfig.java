@@ -20,7 +20,7 @@ import java.util.Locale;
  * {@link Upgrade#expectedDurationValue()}, ...) do not throw. Passwords are only ever credential references.
  */
 public record MigrationConfig(String name, Source source, Target target, @JsonProperty("clone") Clone cloneSection, Upgrade upgrade,
-                              Translators translators, Journal journal, CatchUp catchUp, Cutover cutover) {
+                              Translators translators, Journal journal, CatchUp catchUp, Cutover cutover, Verify verify) {
 
     public static final int DEFAULT_PORT = 3306;
 
@@ -204,6 +204,22 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
             return new Cutover(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
     }
+
+    /**
+     * Continuous verification while catching up and READY (docs/VERIFY.md): every {@code every}, {@code sample} random
+     * rows per table, production read at {@code rate} rows/s at most. {@code every: off} turns it off.
+     */
+    public record Verify(String every, Integer sample, Integer rate) {
+        public Duration everyValue() {
+            return every == null ? Duration.ofMinutes(15) : "off".equals(every) ? null : Durations.parse(every);
+        }
+
+        public int sampleValue() { return sample == null ? 200 : sample; }
+
+        public int rateValue() { return rate == null ? 500 : rate; }
+    }
+
+    public Verify verifyOrDefault() { return verify != null ? verify : new Verify(null, null, null); }
 
     public Cutover cutoverOrDefault() { return cutover != null ? cutover : Cutover.defaults(); }
 

@@ -63,6 +63,7 @@ final class MigrationValidator {
         journal(c.journal());
         catchUp(c.catchUp());
         cutover(c.cutover());
+        verify(c.verify());
     }
 
     private void source(Source s) {
@@ -300,6 +301,17 @@ final class MigrationValidator {
             }
             positiveDuration("cutover.hook.timeout", c.hook().timeout());
         }
+    }
+
+    private void verify(MigrationConfig.Verify v) {
+        if (v == null) {
+            return;
+        }
+        if (!"off".equals(v.every())) {
+            positiveDuration("verify.every", v.every());
+        }
+        range("verify.sample", v.sample(), 1, 1_000_000);
+        range("verify.rate", v.rate(), 1, 10_000_000);
     }
 
     private void requireSection(String path, Object section, boolean needed) {

@@ -49,7 +49,33 @@ final class PathResolver {
             tr = new Translators(tr.names(), path(tr.pluginDir(), base), paths(tr.mappings(), base), tr.drop());
         }
         Journal j = c.journal() == null ? null : new Journal(path(c.journal().dir(), base), c.journal().diskBudget());
-        return new MigrationConfig(c.name(), s, t, c.cloneSection(), u, tr, j, c.catchUp(), c.cutover());
+        return new MigrationConfig(c.name(), s, t, c.cloneSection(), u, tr, j, c.catchUp(), cutover(c.cutover(), base), c.verify());
+    }
+
+    /** The cutover's credential references and the hook's program, like the rest, relative to the file. */
+    private static MigrationConfig.Cutover cutover(MigrationConfig.Cutover c, Path base) {
+        if (c == null) {
+            return null;
+        }
+        var proxy = c.proxy();
+        if (proxy != null && proxy.users() != null) {
+            java.util.Map<String, String> users = new java.util.LinkedHashMap<>();
+            proxy.users().forEach((u, r) -> users.put(u, ref(r, base)));
+            proxy = new MigrationConfig.Cutover.Proxy(proxy.listen(), users);
+        }
+        var sql = c.proxysql();
+        if (sql != null) {
+            sql = new MigrationConfig.Cutover.Proxysql(sql.host(), sql.port(), sql.user(), ref(sql.password(), base), sql.writerHostgroups());
+        }
+        var hook = c.hook();
+        if (hook != null && hook.command() != null && !hook.command().isEmpty() && hook.command().get(0) != null
+                && hook.command().get(0).contains("/")) {
+            List<String> cmd = new ArrayList<>(hook.command());
+            cmd.set(0, path(cmd.get(0), base));
+            hook = new MigrationConfig.Cutover.Hook(cmd, hook.timeout(), hook.env());
+        }
+        return new MigrationConfig.Cutover(c.timeout(), c.drainTimeout(), c.maxReadOnly(), c.rollbackWindow(), c.readOnly(),
+                c.verifyRecent(), c.maxDrain(), c.switchKind(), c.cloneAddress(), c.users(), proxy, c.haproxy(), sql, hook);
     }
 
     private static String ref(String ref, Path base) {

@@ -16,7 +16,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The daemon's Prometheus metrics (Micrometer), labelled by migration: lag, events captured and applied, rates,
- * journal bytes against the budget, copied rows, and the phase as a 0/1 gauge per phase. Meters are registered
+ * journal bytes against the budget, copied rows, verification mismatches, the last cutover's write-unavailable time,
+ * and the phase as a 0/1 gauge per phase. Meters are registered
  * for each migration the first time a scrape sees it; values are read live at scrape time.
  */
 public final class DaemonMetrics {
@@ -58,6 +59,14 @@ public final class DaemonMetrics {
                 .description("row changes applied by the running pipeline (restarts at 0 with it)").tags(tags).register(registry);
         Gauge.builder("paraverse_copy_rows", r, x -> x.migration().copyProgress().stream().mapToLong(t -> t.rowsCopied()).sum())
                 .description("rows copied by the clone so far").tags(tags).register(registry);
+        Gauge.builder("paraverse_verification_mismatches", r, x -> x.migration().lastVerification() == null ? 0
+                        : x.migration().lastVerification().mismatches())
+                .description("persistent differences the last verification found").tags(tags).register(registry);
+        Gauge.builder("paraverse_cutover_write_unavailable_seconds", r, x -> {
+                    var c = x.migration().lastCutover();
+                    return c == null || c.writeUnavailableMillis() == null ? 0 : c.writeUnavailableMillis() / 1000.0;
+                })
+                .description("writes held or refused during the last cutover (fence to release)").tags(tags).register(registry);
         for (Phase p : Phase.values()) {
             Gauge.builder("paraverse_phase", r, x -> x.state().phase() == p ? 1 : 0)
                     .description("1 for the migration's current phase").tags(tags.and("phase", p.name())).register(registry);

@@ -95,7 +95,7 @@ class StatusPageTest {
 
                     // the charts fill from the polls (every 2 s)
                     By lagChart = By.cssSelector("section.migration[data-name='" + NAME + "'] svg.chart-lag");
-                    wait.until(d -> Integer.parseInt(d.findElement(lagChart).getAttribute("data-points")) >= 4);
+                    wait.until(d -> Integer.parseInt(d.findElement(lagChart).getAttribute("data-points")) >= 5);
                     String lagPoints = browser.findElement(lagChart).findElement(By.cssSelector("polyline.lag")).getAttribute("points");
                     assertTrue(lagPoints.trim().split("\\s+").length >= 2, "lag polyline: " + lagPoints);
                     String capturePoints = browser.findElement(By.cssSelector("section.migration[data-name='" + NAME + "'] svg.chart-rates polyline.capture"))
@@ -152,9 +152,22 @@ class StatusPageTest {
                     wait.until(d -> d.findElements(By.cssSelector("#messages .msg.error")).stream()
                             .anyMatch(e -> e.isDisplayed() && e.getText().contains("401")));
                     assertTrue(browser.findElement(By.id("token-form")).isDisplayed(), "asks for the token again");
+                    assertFalse(browser.findElement(By.cssSelector("section.migration")).isDisplayed(), "no data shown without a valid token");
                     String message = browser.findElement(By.cssSelector("#messages .msg.error")).getText();
                     assertTrue(message.contains("bearer token"), message);
                     assertFalse(browser.getPageSource().contains(token), "the page never shows the token");
+
+                    // a daemon without a token (loopback only): the page goes straight to the migrations
+                    try (ApiServer open = new ApiServer(daemon, ApiServer.Settings.loopback(0), new DaemonMetrics(daemon)).start()) {
+                        browser.get("http://127.0.0.1:" + open.port() + "/");
+                        wait.until(ExpectedConditions.textToBe(badge, "READY"));
+                        assertFalse(browser.findElement(By.id("token-form")).isDisplayed(), "no token asked for");
+                        assertTrue(browser.findElement(By.id("conn")).getText().contains("no token needed"),
+                                browser.findElement(By.id("conn")).getText());
+                    }
+                } catch (Throwable t) {
+                    keepFailureScreenshot(browser);
+                    throw t;
                 } finally {
                     browser.quit();
                 }
@@ -222,6 +235,18 @@ class StatusPageTest {
         }
         assertNotNull(root, "no repository root (mvnw + docs/) above " + Path.of("").toAbsolutePath());
         Files.write(root.resolve("docs").resolve("status-page.png"), ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** What the page showed when the test failed, next to the surefire reports. */
+    private static void keepFailureScreenshot(WebDriver d) {
+        try {
+            Path file = Path.of("target", "StatusPageTest-failure.png").toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            Files.write(file, ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES));
+            System.err.println("StatusPageTest: the page at the failure: " + file);
+        } catch (Exception e) {
+            System.err.println("StatusPageTest: no failure screenshot: " + e);
+        }
     }
 
     private void record(String line) {

@@ -145,7 +145,7 @@ public final class ApiServer implements AutoCloseable {
                 error(ctx, 500, "internal error: " + e.getMessage(), null);
             });
             config.routes.error(404, ctx -> {
-                if (!"application/json".equals(ctx.res().getContentType())) { // not one of ours (an unknown route)
+                if (ctx.attribute("paraverse.error") == null) { // not one of ours (an unknown route)
                     error(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path() + " (see " + PREFIX + "/openapi.yaml)", null);
                 }
             });
@@ -340,6 +340,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void error(Context ctx, int status, String message, Map<String, ?> details) {
+        ctx.attribute("paraverse.error", true);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
         if (details != null) {

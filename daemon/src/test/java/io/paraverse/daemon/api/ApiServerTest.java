@@ -88,6 +88,10 @@ class ApiServerTest {
             assertNotEquals(405, r.statusCode(), route);
         }
         assertTrue(send("GET", "/api/v1/nothing-here", null, TOKEN).body().contains("no such route"));
+        HttpResponse<String> jsonAccept = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/nothing"))
+                .header("Accept", "application/json").header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, jsonAccept.statusCode());
+        assertTrue(jsonAccept.body().contains("\"error\":\"no such route"), jsonAccept.body());
     }
 
     @Test

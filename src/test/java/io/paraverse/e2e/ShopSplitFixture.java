@@ -35,6 +35,11 @@ final class ShopSplitFixture {
 
     /** Creates production's data and the migration's files; returns the migration file. */
     Path prepare(String method, int rows, int chunkRows) throws Exception {
+        return prepare(method, rows, chunkRows, "");
+    }
+
+    /** As {@link #prepare(String, int, int)}, with more YAML lines (e.g. a cutover section) at the end of the file. */
+    Path prepare(String method, int rows, int chunkRows, String moreYaml) throws Exception {
         source.execute("CREATE DATABASE shop",
                 "CREATE TABLE shop.customer (id INT PRIMARY KEY, name VARCHAR(80) NOT NULL, email VARCHAR(120), city VARCHAR(60))",
                 "INSERT INTO shop.customer SELECT seq, CONCAT('Kund ', seq), CONCAT('k', seq, '@example.org'),"
@@ -66,7 +71,7 @@ final class ShopSplitFixture {
                 "upgrade: {sql: [upgrade.sql], timeout: 5m}",
                 "translators: {mappings: [split.yaml]}",
                 "journal: {dir: journal, disk_budget: 1GiB}",
-                "catch_up: {ready_lag_seconds: 3, sustained: 2s}", ""));
+                "catch_up: {ready_lag_seconds: 3, sustained: 2s}", moreYaml, ""));
         return yaml;
     }
 

@@ -34,7 +34,7 @@ final class CatchUpPhase {
             if (p.blockedDdl() != null) {
                 throw new SourceDdlException(p.blockedDdl());
             }
-            boolean within = withinLag(ctx, p, lagLimit);
+            boolean within = withinLag(ctx, p, lagLimit, keepRunning);
             long now = System.nanoTime();
             withinSince = within ? (withinSince == 0 ? now : withinSince) : 0;
             if (withinSince != 0 && now - withinSince >= sustained.toNanos()) {
@@ -88,11 +88,13 @@ final class CatchUpPhase {
                 throw new SourceDdlException(p.blockedDdl());
             }
             long now = System.nanoTime();
-            behindSince = withinLag(ctx, p, lagLimit) ? 0 : (behindSince == 0 ? now : behindSince);
+            behindSince = withinLag(ctx, p, lagLimit, keepRunning) ? 0 : (behindSince == 0 ? now : behindSince);
             if (behindSince != 0 && now - behindSince >= window) {
                 return false;
             }
-            Thread.sleep(500);
+            for (int i = 0; i < 10 && keepRunning.getAsBoolean(); i++) {
+                Thread.sleep(50);
+            }
         }
         return true;
     }
@@ -102,11 +104,17 @@ final class CatchUpPhase {
         return GtidPosition.current(ctx.source());
     }
 
-    /** Applied everything the source had {@code lagLimit} seconds ago at most: checked against the source's position now. */
-    static boolean withinLag(MigrationContext ctx, Pipeline p, int lagLimit) throws Exception {
+    /**
+     * Applied everything the source had {@code lagLimit} seconds ago at most: checked against the source's position
+     * now. Stops waiting (true) as soon as {@code keepRunning} turns false, so an operator's request is taken at once.
+     */
+    static boolean withinLag(MigrationContext ctx, Pipeline p, int lagLimit, BooleanSupplier keepRunning) throws Exception {
         String now = sourcePosition(ctx);
         long deadline = System.nanoTime() + lagLimit * 1_000_000_000L;
         while (!p.hasApplied(GtidPosition.parse(now))) {
+            if (!keepRunning.getAsBoolean()) {
+                return true;
+            }
             if (System.nanoTime() > deadline) {
                 return false;
             }

@@ -95,8 +95,9 @@ final class CutoverPhase {
         report.check("last verification clean", last == null || last.clean(), last == null ? "none yet (the recent keys are checked below)"
                 : last.mode() + " at " + last.at() + ": " + last.summary());
         try {
-            RecentKeyVerifier.Outcome v = tools.verifier().verify(p.recentKeys().latest(c.verifyRecentKeys()), Duration.ofSeconds(30));
-            report.check("recent verification clean", v.clean(), v.keysChecked() + " recently changed keys: " + v.summary());
+            RecentKeyVerifier.Outcome v = tools.verifier().verify(p.recentKeys().latest(c.verifyRecentKeys()), Duration.ofSeconds(10));
+            // production still changes now: a row it keeps changing is unsettled, not a difference; after the fence it must settle
+            report.check("recent verification clean", !v.differences(), v.keysChecked() + " recently changed keys: " + v.summary());
         } catch (Exception e) {
             report.check("recent verification clean", false, "verification failed: " + e.getMessage());
         }

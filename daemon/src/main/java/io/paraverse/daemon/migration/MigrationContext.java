@@ -181,12 +181,12 @@ final class MigrationContext implements AutoCloseable {
                 byTable.computeIfAbsent(k.schema() + "." + k.table(), x -> new ArrayList<>()).add(values);
             }
             if (byTable.isEmpty()) {
-                return new io.paraverse.daemon.cutover.RecentKeyVerifier.Outcome(true, 0, "no key changed since the pipeline started");
+                return new io.paraverse.daemon.cutover.RecentKeyVerifier.Outcome(true, false, 0, "no key changed since the pipeline started");
             }
             var options = io.paraverse.daemon.verify.VerifyOptions.defaults(config.name()).rowsPerSecond(1_000_000)
-                    .recheck(2, budget.dividedBy(4));
+                    .recheck(2, budget.dividedBy(4)).statementTimeout(budget);
             var report = verifier(options).keys(byTable);
-            return new io.paraverse.daemon.cutover.RecentKeyVerifier.Outcome(report.clean(), keys.size(), summary(report));
+            return new io.paraverse.daemon.cutover.RecentKeyVerifier.Outcome(report.clean(), report.hasDifferences(), keys.size(), summary(report));
         };
     }
 

@@ -150,10 +150,10 @@ public final class Verifier {
 
         Run(VerifyMode mode) throws SQLException {
             this.mode = mode;
-            this.src = connect(source, "production");
+            this.src = connect(source, "production", options.statementTimeout());
             Connection t;
             try {
-                t = connect(target, "the clone");
+                t = connect(target, "the clone", options.statementTimeout());
             } catch (SQLException e) {
                 src.close();
                 throw e;
@@ -525,7 +525,7 @@ public final class Verifier {
         }
     }
 
-    private static Connection connect(Endpoint e, String what) throws SQLException {
+    private static Connection connect(Endpoint e, String what, Duration timeout) throws SQLException {
         Connection c;
         try {
             c = DriverManager.getConnection(e.jdbcUrl(""), e.user(), e.password());
@@ -535,6 +535,10 @@ public final class Verifier {
         SourceRows.utcSession(c);
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION TRANSACTION READ ONLY"); // the verifier never writes, whatever a translator tries
+            // a table locked on either side fails the verification with an error naming it, instead of hanging it
+            long seconds = Math.max(1, timeout.toSeconds());
+            st.execute("SET SESSION lock_wait_timeout = " + seconds + ", innodb_lock_wait_timeout = " + seconds
+                    + ", max_statement_time = " + seconds);
         }
         return c;
     }

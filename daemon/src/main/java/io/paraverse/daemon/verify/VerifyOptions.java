@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param idMapSchema       where the applier keeps id maps on the clone (default "paraverse")
  * @param pipeline          the migration's pipeline name, whose id maps translators read
  * @param seed              random seed for SAMPLED (default: time)
+ * @param statementTimeout  longest a read may run or wait for a lock on either side (default 60 s): a locked table
+ *                          fails the verification with a clear error instead of hanging it
  */
 public record VerifyOptions(long rowsPerSecond, int chunkRows, int recheckRounds, Duration recheckTimeout, int findingsPerTable,
-                            String idMapSchema, String pipeline, long seed) {
+                            String idMapSchema, String pipeline, long seed, Duration statementTimeout) {
     public static final long DEFAULT_ROWS_PER_SECOND = 5_000;
 
     public VerifyOptions {
@@ -32,27 +34,31 @@ public record VerifyOptions(long rowsPerSecond, int chunkRows, int recheckRounds
 
     public static VerifyOptions defaults(String pipeline) {
         return new VerifyOptions(DEFAULT_ROWS_PER_SECOND, 500, 3, Duration.ofSeconds(30), 1_000, "paraverse", pipeline,
-                System.nanoTime());
+                System.nanoTime(), Duration.ofSeconds(60));
     }
 
     public VerifyOptions rowsPerSecond(long v) {
-        return new VerifyOptions(v, chunkRows, recheckRounds, recheckTimeout, findingsPerTable, idMapSchema, pipeline, seed);
+        return new VerifyOptions(v, chunkRows, recheckRounds, recheckTimeout, findingsPerTable, idMapSchema, pipeline, seed, statementTimeout);
     }
 
     public VerifyOptions chunkRows(int v) {
-        return new VerifyOptions(rowsPerSecond, v, recheckRounds, recheckTimeout, findingsPerTable, idMapSchema, pipeline, seed);
+        return new VerifyOptions(rowsPerSecond, v, recheckRounds, recheckTimeout, findingsPerTable, idMapSchema, pipeline, seed, statementTimeout);
     }
 
     public VerifyOptions recheck(int rounds, Duration timeout) {
-        return new VerifyOptions(rowsPerSecond, chunkRows, rounds, timeout, findingsPerTable, idMapSchema, pipeline, seed);
+        return new VerifyOptions(rowsPerSecond, chunkRows, rounds, timeout, findingsPerTable, idMapSchema, pipeline, seed, statementTimeout);
     }
 
     public VerifyOptions seed(long v) {
-        return new VerifyOptions(rowsPerSecond, chunkRows, recheckRounds, recheckTimeout, findingsPerTable, idMapSchema, pipeline, v);
+        return new VerifyOptions(rowsPerSecond, chunkRows, recheckRounds, recheckTimeout, findingsPerTable, idMapSchema, pipeline, v, statementTimeout);
     }
 
     /** Chunks never hold more than one second's worth of rows, so the rate holds over any second-long window. */
     int effectiveChunkRows() {
         return (int) Math.max(1, Math.min(chunkRows, rowsPerSecond));
+    }
+
+    public VerifyOptions statementTimeout(Duration v) {
+        return new VerifyOptions(rowsPerSecond, chunkRows, recheckRounds, recheckTimeout, findingsPerTable, idMapSchema, pipeline, seed, v);
     }
 }

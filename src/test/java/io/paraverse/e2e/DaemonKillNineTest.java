@@ -102,7 +102,7 @@ class DaemonKillNineTest {
     private Process daemon(Path yaml, Path data, String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.paraverse.daemon.Main",
-                "daemon", "--data-dir", data.toString(), "--status-every", "1", yaml.toString())
+                "daemon", "--data-dir", data.toString(), "--listen", "127.0.0.1:0", "--status-every", "1", yaml.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile()).start();
     }
 

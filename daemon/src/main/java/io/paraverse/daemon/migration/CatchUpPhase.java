@@ -31,6 +31,9 @@ final class CatchUpPhase {
         long withinSince = 0;
         long nextReport = 0;
         while (keepRunning.getAsBoolean()) {
+            if (ctx.restartLocalTargetIfDown()) {
+                p = restartPipeline(ctx);
+            }
             if (p.blockedDdl() != null) {
                 throw new SourceDdlException(p.blockedDdl());
             }
@@ -84,6 +87,9 @@ final class CatchUpPhase {
         long window = sustained(ctx).toNanos();
         long behindSince = 0;
         while (keepRunning.getAsBoolean()) {
+            if (ctx.restartLocalTargetIfDown()) {
+                p = restartPipeline(ctx);
+            }
             if (p.blockedDdl() != null) {
                 throw new SourceDdlException(p.blockedDdl());
             }

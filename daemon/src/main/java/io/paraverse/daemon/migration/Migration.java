@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  */
 public final class Migration implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
+    /** How often a switch that failed after the point of no return is tried again. */
+    private static final java.time.Duration SWITCH_RETRY = java.time.Duration.ofSeconds(5);
     private final MigrationContext ctx;
     private final StateStore store;
     private final Clock clock;
@@ -169,7 +171,14 @@ public final class Migration implements AutoCloseable {
                         return true; // apply keeps running; cutover is asked for
                     }
                     case CUTTING_OVER -> {
-                        // the daemon stopped during a cutover: finish it or roll it back, as its record says
+                        // a restart during a cutover, or a switch that failed past the point of no return: finish it or
+                        // roll it back as its record says; a failing switch is retried every few seconds, not hammered
+                        var last = lastCutover;
+                        if (last != null && last.outcome() == io.paraverse.daemon.cutover.CutoverReport.Outcome.SWITCH_PENDING
+                                && last.at().isAfter(clock.instant().minus(SWITCH_RETRY))) {
+                            Thread.sleep(200);
+                            continue;
+                        }
                         finishCutover(new CutoverPhase(ctx, cutoverTools()).resolveAfterRestart());
                     }
                     default -> throw new IllegalStateException("no work defined for phase " + state.phase());

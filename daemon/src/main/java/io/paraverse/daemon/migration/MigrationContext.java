@@ -61,6 +61,25 @@ final class MigrationContext implements AutoCloseable {
         return new Endpoint(target.host(), target.port(), target.user(), target.password());
     }
 
+    /**
+     * Our own local clone server stopped (it crashed or was killed): restart it on its datadir and the pipeline with
+     * it, so catch-up goes on by itself. Returns whether it had to. Servers we do not run are not ours to restart.
+     */
+    boolean restartLocalTargetIfDown() {
+        if (!(provisioner instanceof LocalProvisioner local) || target == null || local.find(config.name()).isPresent()) {
+            return false;
+        }
+        status.accept("the clone's server stopped unexpectedly; restarting it on its datadir (" + target.address() + ")");
+        Pipeline p = pipeline;
+        pipeline = null;
+        if (p != null) {
+            p.close();
+        }
+        target = null;
+        target();
+        return true;
+    }
+
     private Provisioner provisioner() {
         if (provisioner == null) {
             provisioner = switch (config.target().kind()) {

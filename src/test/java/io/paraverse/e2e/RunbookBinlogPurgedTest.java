@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * RUNBOOK.md "Binlog purged on the source": the daemon is stopped while production keeps writing, and the source
  * purges the binlogs holding changes the journal does not have yet. Started again, the migration must not go on
- * with a gap: it stops (FAILED) with a message that names the source and says the binlogs were purged (it does not
- * name the GTID position it needed: a known gap, see RUNBOOK.md), `paraverse status NAME` shows it, and `paraverse resume` does not get past it (the procedure is abort
+ * with a gap: it stops (FAILED) with a message that names the source, the GTID position it needed and what to do,
+ * `paraverse status NAME` shows it, and `paraverse resume` does not get past it (the procedure is abort
  * and start a new migration). Production is never touched by any of it.
  */
 class RunbookBinlogPurgedTest {
@@ -74,13 +74,11 @@ class RunbookBinlogPurgedTest {
                 MigrationRunner r = daemon.runner(ShopSplitFixture.NAME).orElseThrow();
                 awaitFailed(r, 120);
                 String failure = r.state().failure();
-                // What the operator sees today (RUNBOOK.md quotes it): the phase, the source and the server's error 1236.
-                // GAP (reported to the lead, a known gap in RUNBOOK.md): the message does not name the GTID position
-                // capture asked for (here journaledUpTo) nor what to do; a check for both belongs here once it does.
-                assertTrue(failure.startsWith("READY: cannot stream the binlog of 127.0.0.1:" + source.port() + " as user root: "), failure);
-                assertTrue(failure.contains("Could not find GTID state requested by slave in any binlog files")
-                        && failure.contains("required binlog files have been purged"), "the failure says the binlogs were purged (capture needed " + journaledUpTo + "): " + failure);
-
+                // What the operator sees (RUNBOOK.md quotes it): the source, the GTID position capture needed, that the
+                // binlogs were purged (the server's error 1236), and what to do
+                assertTrue(failure.contains("production (127.0.0.1:" + source.port() + ") no longer has the binlogs after GTID position '"
+                        + journaledUpTo + "'"), "the failure names the position capture needed (" + journaledUpTo + "): " + failure);
+                assertTrue(failure.contains("have been purged") && failure.contains("abort it and start a new one"), failure);
                 String url = "http://127.0.0.1:" + api.port();
                 Path token = work.resolve("token");
                 RunbookCli.Run status = RunbookCli.run(RunbookCli.against(url, token, "status", ShopSplitFixture.NAME));

@@ -117,8 +117,9 @@ final class RowTranslator {
         return new SourceRowException(problem + " on " + ch.op() + " of source table", ch.table().qualifiedName(),
                 sourceKey(ch), r.seq(), ch.position(), cause,
                 "nothing of source transaction " + gtid + " was applied; after fixing the cause start again, or skip"
-                        + " that transaction (audited): paraverse skip --name " + pipeline + " --gtid " + gtid
-                        + " --reason \"...\"");
+                        + " that transaction (audited): paraverse skip " + pipeline + " --gtid " + gtid
+                        + " --reason \"...\" (a pipeline of paraverse replicate: paraverse skip --name " + pipeline
+                        + " --gtid " + gtid + " --target HOST:PORT --target-user U ... --reason \"...\")");
     }
 
     String translatorName() {

@@ -116,7 +116,8 @@ class SkipTest extends SharedTargetTest {
         assertTrue(m.contains("key [3]"), m);
         assertTrue(m.contains("translator 'picky'"), m);
         assertTrue(m.contains("no rule for item 3"), m);
-        assertTrue(m.contains("paraverse skip --name " + p + " --gtid 0-1-3"), m);
+        assertTrue(m.contains("paraverse skip " + p + " --gtid 0-1-3"), m);
+        assertTrue(m.contains("paraverse skip --name " + p + " --gtid 0-1-3 --target"), m);
         assertEquals(List.of(row("1", "a2"), row("2", "b")), items());
         assertEquals(goodSeq, a.checkpoint().journalSeq());
         assertEquals("0-1-2", a.checkpoint().gtid());

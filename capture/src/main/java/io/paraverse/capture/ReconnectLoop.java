@@ -67,6 +67,21 @@ final class ReconnectLoop implements Runnable {
                 if (status.failure != null) {
                     break;
                 }
+                if (purged(error)) {
+                    // retrying cannot help: what production wrote after the resume position is gone
+                    CaptureException gone = new CaptureException("production (" + config.address() + ") no longer has the"
+                            + " binlogs after GTID position '" + status.resumePosition + "': they were purged ("
+                            + BinlogCapture.describe(error) + "). The changes since then cannot be captured, so this"
+                            + " migration cannot continue without losing them: abort it and start a new one, which clones"
+                            + " again; keep binlogs longer than the upgrade and catch-up take (binlog_expire_logs_seconds)");
+                    if (first && !s.streaming()) {
+                        startFailure[0] = gone;
+                        ready.countDown();
+                        return;
+                    }
+                    status.fail(gone);
+                    break;
+                }
                 if (first && !s.streaming()) {
                     startFailure[0] = error != null ? error : new CaptureException("the connection closed at once");
                     ready.countDown();
@@ -103,6 +118,18 @@ final class ReconnectLoop implements Runnable {
             }
             ready.countDown();
         }
+    }
+
+    /** The server's answer when the binlogs a replica asks for were purged (error 1236, MariaDB's and MySQL's wording). */
+    static boolean purged(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("have been purged") || m.contains("Could not find GTID state requested by slave")
+                    || m.contains("purged binary logs containing GTIDs"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sleeps for the backoff; {@link BinlogCapture#stop} cuts it short. */

@@ -350,7 +350,24 @@ public final class CutoverBench implements Callable<Integer> {
         m.put("rows", rows);
         m.put("source_capacity_tx_per_s", Math.round(capacity));
         m.put("workload_tx_per_s", Math.round(rate));
-        m.put("cutovers", results);
+        List<Map<String, Object>> rowsOut = new ArrayList<>();
+        for (Result r : results) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("n", r.n());
+            c.put("outcome", r.outcome());
+            c.put("reason", r.reason());
+            c.put("client_window_ms", r.clientWindowMs());
+            c.put("daemon_window_ms", r.daemonWindowMs());
+            c.put("committed", r.committed());
+            c.put("failed", r.failed());
+            c.put("first_failure", r.firstFailure());
+            c.put("lost", r.lost());
+            c.put("max_latency_ms", r.maxLatencyMs());
+            c.put("steps_ms", r.steps());
+            c.put("seconds_to_ready", r.secondsToReady());
+            rowsOut.add(c);
+        }
+        m.put("cutovers", rowsOut);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("window_p50_ms", s.windowP50());
         summary.put("window_max_ms", s.windowMax());

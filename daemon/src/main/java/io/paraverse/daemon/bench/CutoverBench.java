@@ -64,7 +64,8 @@ public final class CutoverBench implements Callable<Integer> {
 
     /** One cutover's figures. */
     record Result(int n, String outcome, String reason, long clientWindowMs, long daemonWindowMs, long committed, long failed,
-                  String firstFailure, long lost, long maxLatencyMs, Map<String, Long> steps, double secondsToReady) {
+                  String firstFailure, long lost, long maxLatencyMs, Map<String, Long> steps, double secondsToReady,
+                  long achievedTxPerSecond, long requestMs) {
         boolean cutOver() {
             return CutoverReport.Outcome.CUT_OVER.name().equals(outcome);
         }
@@ -156,7 +157,11 @@ public final class CutoverBench implements Callable<Integer> {
             try (HikariDataSource pool = pool("jdbc:mariadb://127.0.0.1:" + proxyPort + "/shop")) {
                 Workload w = new Workload(pool, clients, rate, rows);
                 w.start();
-                Thread.sleep(2000); // steady state through the proxy before the cutover
+                Thread.sleep(500);
+                long steady0 = w.committedCount();
+                long steadyT0 = System.nanoTime();
+                Thread.sleep(1500); // steady state through the proxy before the cutover: the rate the clients reach
+                long steadyRate = Math.round((w.committedCount() - steady0) / ((System.nanoTime() - steadyT0) / 1e9));
                 long cutStart = System.nanoTime();
                 runner.submit(new MigrationRunner.Cutover(false, null)).get(120, TimeUnit.SECONDS);
                 long cutEnd = System.nanoTime();
@@ -177,7 +182,8 @@ public final class CutoverBench implements Callable<Integer> {
                 return new Result(n, report == null ? "NONE" : report.outcome().name(), report == null ? "no report" : report.reason(),
                         clientWindow, report == null || report.writeUnavailableMillis() == null ? -1 : report.writeUnavailableMillis(),
                         w.committedCount(), w.failedCount(), w.firstFailure() == null ? null : w.firstFailure().toString(),
-                        lost, w.maxLatencyMillis(), steps, Math.round(toReady * 10) / 10.0);
+                        lost, w.maxLatencyMillis(), steps, Math.round(toReady * 10) / 10.0,
+                        steadyRate, (cutEnd - cutStart) / 1_000_000);
             }
         } finally {
             WorkDirs.delete(dir); // the clone's datadir: the next cutover has its own
@@ -312,11 +318,15 @@ public final class CutoverBench implements Callable<Integer> {
         out.println();
         out.printf("%d cutovers through the built-in proxy; %d HikariCP clients at %,.0f tx/s (%.0f%% of the source's %,.0f tx/s);"
                 + " %,d rows; fresh migration + clone each%n", results.size(), clients, rate, load * 100, capacity, rows);
-        out.printf("%3s %-11s %9s %9s %7s %7s %6s %5s %8s %8s %8s %8s %8s %8s%n", "#", "outcome", "client ms", "daemon ms",
-                "commits", "failed", "lost", "max lat", "fence", "ro", "drain", "verify", "switch", "ready s");
+        out.println("client/daemon ms: write-unavailability window seen by the clients / reported by the daemon; tx/s: the clients' rate"
+                + " through the proxy before the cutover; request ms: the"
+                + " whole cutover request incl. preconditions; fence..switch: the daemon's steps, ms; ready s: migration start to READY");
+        out.printf("%3s %-9s %9s %9s %7s %7s %6s %6s %7s %7s %6s %5s %6s %6s %6s %7s%n", "#", "outcome", "client ms", "daemon ms",
+                "tx/s", "commits", "failed", "lost", "max lat", "request", "fence", "ro", "drain", "verify", "switch", "ready s");
         for (Result r : results) {
-            out.printf("%3d %-11s %9d %9d %7d %7d %6d %5d %8s %8s %8s %8s %8s %8.1f%n", r.n(), r.outcome(), r.clientWindowMs(),
-                    r.daemonWindowMs(), r.committed(), r.failed(), r.lost(), r.maxLatencyMs(), step(r, "fence"), step(r, "read_only"),
+            out.printf("%3d %-9s %9d %9d %,7d %,7d %6d %6d %7d %7d %6s %5s %6s %6s %6s %7.1f%n", r.n(), r.outcome(), r.clientWindowMs(),
+                    r.daemonWindowMs(), r.achievedTxPerSecond(), r.committed(), r.failed(), r.lost(), r.maxLatencyMs(), r.requestMs(),
+                    step(r, "fence"), step(r, "read_only"),
                     step(r, "drain"), step(r, "verify"), step(r, "switch"), r.secondsToReady());
             if (!r.cutOver()) {
                 out.println("    " + r.reason());
@@ -358,11 +368,13 @@ public final class CutoverBench implements Callable<Integer> {
             c.put("reason", r.reason());
             c.put("client_window_ms", r.clientWindowMs());
             c.put("daemon_window_ms", r.daemonWindowMs());
+            c.put("workload_tx_per_s", r.achievedTxPerSecond());
             c.put("committed", r.committed());
             c.put("failed", r.failed());
             c.put("first_failure", r.firstFailure());
             c.put("lost", r.lost());
             c.put("max_latency_ms", r.maxLatencyMs());
+            c.put("request_ms", r.requestMs());
             c.put("steps_ms", r.steps());
             c.put("seconds_to_ready", r.secondsToReady());
             rowsOut.add(c);

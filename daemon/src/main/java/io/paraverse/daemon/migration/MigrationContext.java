@@ -253,6 +253,7 @@ final class MigrationContext implements AutoCloseable {
             include.add(i.contains(".") ? i : i + ".*");
         }
         return PipelineConfig.builder().name(config.name()).source(source).target(target()).journalDir(journalDir())
+                .kafkaJournal(config.journal().kafkaOptions(config.name()))
                 .include(include).startGtid(startGtid)
                 .journalBudgetBytes(config.journal().diskBudgetBytes() == null ? 0 : config.journal().diskBudgetBytes())
                 .ddlPolicy(config.catchUp() == null ? PipelineConfig.DdlPolicy.PAUSE : config.catchUp().ddlPolicy())

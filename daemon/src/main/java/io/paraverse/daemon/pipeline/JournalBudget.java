@@ -1,6 +1,6 @@
 package io.paraverse.daemon.pipeline;
 
-import io.paraverse.journal.SegmentJournal;
+import io.paraverse.journal.Journal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
 final class JournalBudget implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JournalBudget.class);
     private final PipelineConfig config;
-    private final SegmentJournal journal;
+    private final Journal journal;
     private final Runnable pause;
     private final Runnable resume;
     private final ScheduledExecutorService timer;
     private volatile boolean holding;
     private boolean warned;
 
-    JournalBudget(PipelineConfig config, SegmentJournal journal, Runnable pause, Runnable resume) {
+    JournalBudget(PipelineConfig config, Journal journal, Runnable pause, Runnable resume) {
         this.config = config;
         this.journal = journal;
         this.pause = pause;

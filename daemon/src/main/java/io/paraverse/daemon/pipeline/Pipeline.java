@@ -8,9 +8,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.paraverse.capture.BinlogCapture;
 import io.paraverse.capture.CaptureConfig;
 import io.paraverse.capture.SourcePreflight;
+import io.paraverse.journal.Journal;
 import io.paraverse.journal.JournalOptions;
 import io.paraverse.journal.PrefetchingJournalReader;
 import io.paraverse.journal.SegmentJournal;
+import io.paraverse.journal.kafka.KafkaJournal;
 import io.paraverse.translator.Commit;
 import io.paraverse.translator.SourcePosition;
 import io.paraverse.translator.Translator;
@@ -37,7 +39,7 @@ public final class Pipeline implements AutoCloseable {
 
     private final PipelineConfig config;
     private final CaptureConfig captureConfig;
-    private SegmentJournal journal;
+    private Journal journal;
     private HikariDataSource targetPool;
     private volatile Applier applier;
     private BinlogCapture capture;
@@ -93,6 +95,10 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void openJournal() {
+        if (config.kafkaJournal() != null) {
+            journal = KafkaJournal.open(config.kafkaJournal());
+            return;
+        }
         JournalOptions options = JournalOptions.defaults();
         if (config.journalBudgetBytes() > 0) {
             // segments small enough that applying frees space well before the budget is reached again
@@ -161,7 +167,7 @@ public final class Pipeline implements AutoCloseable {
     private String capturePosition(ApplyCheckpoint checkpoint) {
         Optional<Commit> last = journal.lastCommit();
         if (journal.lastDurableSeq() < checkpoint.journalSeq()) {
-            throw new IllegalStateException("the journal in " + config.journalDir() + " ends at seq " + journal.lastDurableSeq()
+            throw new IllegalStateException("the journal in " + (config.kafkaJournal() != null ? config.kafkaJournal().describe() : config.journalDir()) + " ends at seq " + journal.lastDurableSeq()
                     + " but the target has applied up to seq " + checkpoint.journalSeq() + " (source " + checkpoint.gtidPosition()
                     + "): this is not the journal the target was fed from. Point --journal at the original journal,"
                     + " or start a fresh target.");

@@ -28,6 +28,7 @@ public final class PipelineConfig {
     private final java.util.Set<String> acknowledgedDdl;
     private final long journalBudgetBytes;
     private final DdlPolicy ddlPolicy;
+    private final io.paraverse.journal.kafka.KafkaJournalOptions kafkaJournal;
 
     /** What capture does at a schema change of a captured table on the source. */
     public enum DdlPolicy {
@@ -58,6 +59,7 @@ public final class PipelineConfig {
         this.acknowledgedDdl = java.util.Set.copyOf(b.acknowledgedDdl);
         this.journalBudgetBytes = b.journalBudgetBytes;
         this.ddlPolicy = require(b.ddlPolicy, "ddlPolicy");
+        this.kafkaJournal = b.kafkaJournal;
     }
 
     private static <T> T require(T v, String field) {
@@ -85,10 +87,12 @@ public final class PipelineConfig {
     /** Disk the journal may use (0: unlimited): an alert at 80%, capture paused at 100% until apply frees it. */
     public long journalBudgetBytes() { return journalBudgetBytes; }
     public DdlPolicy ddlPolicy() { return ddlPolicy; }
+    /** Set: the journal is this Kafka topic (journal-kafka) instead of segment files in {@link #journalDir()}. */
+    public io.paraverse.journal.kafka.KafkaJournalOptions kafkaJournal() { return kafkaJournal; }
 
     @Override
     public String toString() {
-        return "pipeline " + name + ": " + source + " -> " + target + ", journal " + journalDir + ", include " + include
+        return "pipeline " + name + ": " + source + " -> " + target + ", journal " + (kafkaJournal != null ? kafkaJournal.describe() : journalDir) + ", include " + include
                 + (exclude.isEmpty() ? "" : ", exclude " + exclude);
     }
 
@@ -107,6 +111,7 @@ public final class PipelineConfig {
         private java.util.Set<String> acknowledgedDdl = java.util.Set.of();
         private long journalBudgetBytes;
         private DdlPolicy ddlPolicy = DdlPolicy.PAUSE;
+        private io.paraverse.journal.kafka.KafkaJournalOptions kafkaJournal;
 
         public Builder name(String v) { name = v; return this; }
         public Builder source(Endpoint v) { source = v; return this; }
@@ -122,6 +127,7 @@ public final class PipelineConfig {
         public Builder acknowledgedDdl(java.util.Set<String> v) { acknowledgedDdl = v; return this; }
         public Builder journalBudgetBytes(long v) { journalBudgetBytes = v; return this; }
         public Builder ddlPolicy(DdlPolicy v) { ddlPolicy = v; return this; }
+        public Builder kafkaJournal(io.paraverse.journal.kafka.KafkaJournalOptions v) { kafkaJournal = v; return this; }
         public PipelineConfig build() { return new PipelineConfig(this); }
     }
 }

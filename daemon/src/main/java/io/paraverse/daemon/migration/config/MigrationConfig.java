@@ -135,9 +135,20 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
         public Path pluginDirPath() { return pluginDir == null ? null : Path.of(pluginDir); }
     }
 
-    /** Where captured changes wait to be applied; {@code disk_budget} like "20GiB". */
-    public record Journal(String dir, String diskBudget) {
+    /**
+     * Where captured changes wait to be applied; {@code disk_budget} like "20GiB". {@code kind}: {@code file}
+     * (default: segment files in {@code dir}) or {@code kafka} (a topic: {@code bootstrap} host:port[,host:port],
+     * {@code topic} default {@code paraverse-journal-<name>}; docs/JOURNAL.md).
+     */
+    public record Journal(String dir, String diskBudget, String kind, String bootstrap, String topic) {
         public Path dirPath() { return Path.of(dir); }
+
+        public boolean isKafka() { return "kafka".equals(kind); }
+
+        /** The Kafka journal's settings for migration {@code name}; null for the file journal. */
+        public io.paraverse.journal.kafka.KafkaJournalOptions kafkaOptions(String name) {
+            return isKafka() ? io.paraverse.journal.kafka.KafkaJournalOptions.of(bootstrap, topic != null ? topic : "paraverse-journal-" + name) : null;
+        }
 
         public Long diskBudgetBytes() { return diskBudget == null ? null : Sizes.parse(diskBudget); }
     }

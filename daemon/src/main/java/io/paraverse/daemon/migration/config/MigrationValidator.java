@@ -219,6 +219,19 @@ final class MigrationValidator {
             return;
         }
         required("journal.dir", j.dir());
+        if (j.kind() != null && !java.util.Set.of("file", "kafka").contains(j.kind())) {
+            problem("journal.kind", "unknown '" + j.kind() + "'; one of file (segment files in dir), kafka (a topic)");
+        }
+        if (j.isKafka()) {
+            if (j.bootstrap() == null || !j.bootstrap().matches("[^\\s,:]+:\\d{1,5}(,[^\\s,:]+:\\d{1,5})*")) {
+                problem("journal.bootstrap", "kind kafka needs the brokers as host:port[,host:port], got '" + j.bootstrap() + "'");
+            }
+            if (j.topic() != null && !j.topic().matches("[A-Za-z0-9._-]{1,249}")) {
+                problem("journal.topic", "must be 1-249 letters, digits, '.', '_' or '-', got '" + j.topic() + "'");
+            }
+        } else if (j.bootstrap() != null || j.topic() != null) {
+            problem("journal.kind", "bootstrap and topic are for kind: kafka; set kind: kafka or remove them");
+        }
         if (j.diskBudget() != null) {
             try {
                 if (Sizes.parse(j.diskBudget()) <= 0) {

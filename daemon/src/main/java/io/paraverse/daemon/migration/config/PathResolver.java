@@ -48,7 +48,8 @@ final class PathResolver {
         if (tr != null) {
             tr = new Translators(tr.names(), path(tr.pluginDir(), base), paths(tr.mappings(), base), tr.drop());
         }
-        Journal j = c.journal() == null ? null : new Journal(path(c.journal().dir(), base), c.journal().diskBudget());
+        Journal j = c.journal() == null ? null : new Journal(path(c.journal().dir(), base), c.journal().diskBudget(),
+                c.journal().kind(), c.journal().bootstrap(), c.journal().topic());
         return new MigrationConfig(c.name(), s, t, c.cloneSection(), u, tr, j, c.catchUp(), cutover(c.cutover(), base), c.verify());
     }
 

@@ -99,4 +99,9 @@ public class ApplyException extends RuntimeException {
         }
         return sb.toString();
     }
+
+    /** The translator whose row this is, when the failure is a translator's (for metrics by translator); else null. */
+    public String translator() {
+        return null;
+    }
 }

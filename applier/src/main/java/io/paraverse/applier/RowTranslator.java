@@ -42,17 +42,17 @@ final class RowTranslator {
         } catch (ApplyException | ReplayFromCheckpoint | TransientFailure e) {
             throw e; // the context's reads and flushes fail as the applier's own, not as the translator's
         } catch (RuntimeException ex) {
-            throw fail(r, "translator " + translatorName() + " failed", ex);
+            throw fail(r, "translator " + translatorName(r.change()) + " failed", ex);
         }
         if (ops == null) {
-            throw fail(r, "translator " + translatorName() + " returned null", null);
+            throw fail(r, "translator " + translatorName(r.change()) + " returned null", null);
         }
         int start = out.size();
         try {
             for (int i = 0, n = ops.size(); i < n; i++) {
                 TargetOp op = ops.get(i);
                 if (op == null) {
-                    throw fail(r, "translator " + translatorName() + " returned a null op", null);
+                    throw fail(r, "translator " + translatorName(r.change()) + " returned a null op", null);
                 }
                 Shape shape = shapes.shape(op.table());
                 Object key = validatedKey(r, op, shape);
@@ -60,7 +60,7 @@ final class RowTranslator {
                     String problem = reader.read("the metadata of target table " + shape.phys.qualified,
                             s -> shape.check(s.connection));
                     if (problem != null) {
-                        throw fail(r, "cannot apply an op of translator " + translatorName() + ": " + problem, null);
+                        throw fail(r, "cannot apply an op of translator " + translatorName(r.change()) + ": " + problem, null);
                     }
                 }
                 out.add(new PendingOp(op, shape, key, r.seq(), ch.position()));
@@ -81,13 +81,13 @@ final class RowTranslator {
                 try {
                     Values.check(values.get(c));
                 } catch (Values.UnsupportedValueException e) {
-                    throw fail(r, "translator " + translatorName() + " returned an op: " + what + " of target table " + t.qualifiedName() + " key " + Values.render(op.keyValues())
+                    throw fail(r, "translator " + translatorName(r.change()) + " returned an op: " + what + " of target table " + t.qualifiedName() + " key " + Values.render(op.keyValues())
                             + ", column " + t.columns().get(c) + ": " + e.getMessage(), null);
                 }
             }
             for (int k : shape.keyIndexes) {
                 if (values.get(k) == null) {
-                    throw fail(r, "translator " + translatorName() + " returned an op: " + what + " of target table " + t.qualifiedName() + " with NULL in key column "
+                    throw fail(r, "translator " + translatorName(r.change()) + " returned an op: " + what + " of target table " + t.qualifiedName() + " with NULL in key column "
                             + t.columns().get(k), null);
                 }
             }
@@ -97,13 +97,13 @@ final class RowTranslator {
         for (int k = 0; k < key.size(); k++) {
             Object v = key.get(k);
             if (v == null) {
-                throw fail(r, "translator " + translatorName() + " returned an op: " + what + " of target table " + t.qualifiedName() + " with NULL in key column " + t.key().get(k),
+                throw fail(r, "translator " + translatorName(r.change()) + " returned an op: " + what + " of target table " + t.qualifiedName() + " with NULL in key column " + t.key().get(k),
                         null);
             }
             try {
                 Values.check(v);
             } catch (Values.UnsupportedValueException e) {
-                throw fail(r, "translator " + translatorName() + " returned an op: " + what + " of target table " + t.qualifiedName() + ", key column " + t.key().get(k) + ": "
+                throw fail(r, "translator " + translatorName(r.change()) + " returned an op: " + what + " of target table " + t.qualifiedName() + ", key column " + t.key().get(k) + ": "
                         + e.getMessage(), null);
             }
         }
@@ -119,12 +119,27 @@ final class RowTranslator {
                 "nothing of source transaction " + gtid + " was applied; after fixing the cause start again, or skip"
                         + " that transaction (audited): paraverse skip " + pipeline + " --gtid " + gtid
                         + " --reason \"...\" (a pipeline of paraverse replicate: paraverse skip --name " + pipeline
-                        + " --gtid " + gtid + " --target HOST:PORT --target-user U ... --reason \"...\")");
+                        + " --gtid " + gtid + " --target HOST:PORT --target-user U ... --reason \"...\")", plainName(handling(ch)));
     }
 
-    String translatorName() {
-        String n = translator.name();
-        return "'" + (n == null || n.isEmpty() ? translator.getClass().getName() : n) + "'";
+    /** The translator that handles {@code change}'s table: through a chain, the one it routes the table to. */
+    private Translator handling(RowChange change) {
+        if (change != null && translator instanceof io.paraverse.translator.TranslatorChain chain) {
+            Translator t = chain.translatorFor(change.table().schema(), change.table().table());
+            if (t != null) {
+                return t;
+            }
+        }
+        return translator;
+    }
+
+    String translatorName(RowChange change) {
+        return "'" + plainName(handling(change)) + "'";
+    }
+
+    private static String plainName(Translator t) {
+        String n = t.name();
+        return n == null || n.isEmpty() ? t.getClass().getName() : n;
     }
 
     private static List<Object> sourceKey(RowChange ch) {

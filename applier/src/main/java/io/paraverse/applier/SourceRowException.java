@@ -10,8 +10,16 @@ import java.util.List;
  * that transaction and stop there (or skip it, if an operator asked to).
  */
 final class SourceRowException extends ApplyException {
+    private final String translator;
+
     SourceRowException(String message, String table, List<Object> key, long journalSeq, SourcePosition position,
-                       Throwable cause, String advice) {
+                       Throwable cause, String advice, String translator) {
         super(message, table, key, journalSeq, position, cause, false, advice);
+        this.translator = translator;
+    }
+
+    @Override
+    public String translator() {
+        return translator;
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The daemon's Prometheus metrics (Micrometer), labelled by migration: lag, events captured and applied, rates,
- * journal bytes against the budget, copied rows, verification mismatches, the last cutover's write-unavailable time,
+ * journal bytes against the budget, copied rows, verification mismatches, the last cutover's write-unavailable time, errors by translator,
  * and the phase as a 0/1 gauge per phase. Meters are registered
  * for each migration the first time a scrape sees it; values are read live at scrape time.
  */
@@ -38,8 +38,22 @@ public final class DaemonMetrics {
             if (registered.add(r.name())) {
                 register(r);
             }
+            registerTranslatorErrors(r);
         }
         return registry.scrape();
+    }
+
+    private final java.util.Set<String> translatorMeters = new java.util.HashSet<>();
+
+    /** Errors by translator: a counter per (migration, translator) pair, registered when the first error is seen. */
+    private void registerTranslatorErrors(MigrationRunner r) {
+        for (String translator : r.migration().translatorErrors().keySet()) {
+            if (translatorMeters.add(r.name() + "\u0000" + translator)) {
+                FunctionCounter.builder("paraverse_translator_errors", r, x -> x.migration().translatorErrors().getOrDefault(translator, 0L))
+                        .description("times a translator's row stopped the migration (each is a FAILED with its key and position)")
+                        .tags(Tags.of("migration", r.name(), "translator", translator)).register(registry);
+            }
+        }
     }
 
     private void register(MigrationRunner r) {

@@ -190,6 +190,7 @@ public final class Migration implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return false;
             } catch (Exception e) {
+                countTranslatorError(e);
                 fail(state.phase() + ": " + describe(e));
                 return false;
             }
@@ -215,6 +216,7 @@ public final class Migration implements AutoCloseable {
             Thread.currentThread().interrupt();
             return true;
         } catch (Exception e) {
+            countTranslatorError(e);
             fail(state.phase() + ": " + describe(e));
             return true;
         }
@@ -391,6 +393,25 @@ public final class Migration implements AutoCloseable {
         }
         Phase back = state.phase() == Phase.FAILED && state.interrupted() == Phase.UPGRADING ? Phase.CLONING : state.interrupted();
         move(back, reason);
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> translatorErrors =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How often each translator's rows stopped this migration (metrics: errors by translator). */
+    public java.util.Map<String, Long> translatorErrors() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        translatorErrors.forEach((t, n) -> out.put(t, n.get()));
+        return out;
+    }
+
+    private void countTranslatorError(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.paraverse.applier.ApplyException a && a.translator() != null) {
+                translatorErrors.computeIfAbsent(a.translator(), t -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+                return;
+            }
+        }
     }
 
     private void fail(String reason) {

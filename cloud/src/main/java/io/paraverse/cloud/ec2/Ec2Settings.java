@@ -3,7 +3,6 @@ package io.paraverse.cloud.ec2;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -223,13 +222,5 @@ public final class Ec2Settings {
 
     private static List<String> copy(List<String> in) {
         return in == null ? List.of() : List.copyOf(in);
-    }
-
-    /** Non-secret facts for logs and state. */
-    Map<String, String> summary() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("engine", engine.name().toLowerCase(Locale.ROOT) + " " + version);
-        m.put("instanceTypes", String.join(",", instanceTypes));
-        return m;
     }
 }

@@ -132,7 +132,7 @@ public final class ProvisionerStateStore {
     }
 
     /** Temp file (created 0600) + fsync + atomic rename + directory fsync. */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Path tmp;
         try {

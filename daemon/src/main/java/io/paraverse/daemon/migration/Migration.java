@@ -363,6 +363,7 @@ public final class Migration implements AutoCloseable {
             case CUT_OVER -> {
                 ctx.pipeline(null); // production is retired (read_only): nothing more to capture
                 move(Phase.CUT_OVER, r.report().reason());
+                ctx.afterCutover();
             }
             case ROLLED_BACK -> move(Phase.CATCHING_UP, "cutover rolled back: " + r.report().reason());
             default -> ctx.status.accept("cutover: " + r.report().reason());

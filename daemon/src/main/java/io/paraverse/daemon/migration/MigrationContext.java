@@ -56,7 +56,9 @@ final class MigrationContext implements AutoCloseable {
     Endpoint target() {
         if (target == null) {
             target = provisioner().provision(config.name());
-            status.accept("target: " + target.kind() + " server " + target.address());
+            status.accept("target: " + target.kind() + " server " + target.address()
+                    + (target.details().containsKey("instanceId") ? " (EC2 " + target.details().get("instanceId") + ", "
+                    + target.details().get("cost") + ")" : ""));
         }
         return new Endpoint(target.host(), target.port(), target.user(), target.password());
     }
@@ -86,9 +88,29 @@ final class MigrationContext implements AutoCloseable {
                 case LOCAL -> new LocalProvisioner(dir.resolve("provisioner"), config.target().localSettings());
                 case EXISTING -> new ExistingProvisioner(dir.resolve("provisioner"),
                         config.target().existingSettings(config.cloneOrDefault().schemas()));
+                case EC2 -> new io.paraverse.cloud.ec2.Ec2Provisioner(dir.resolve("provisioner"),
+                        config.target().ec2().settings(expectedHours()));
             };
         }
         return provisioner;
+    }
+
+    /** ec2 cost estimate: the upgrade's expected duration plus a day for clone and catch-up, when given. */
+    private Double expectedHours() {
+        java.time.Duration d = config.upgradeOrEmpty().expectedDurationValue();
+        return d == null ? null : d.plusDays(1).toMinutes() / 60.0;
+    }
+
+    /** After a successful cutover: an ec2 target becomes production (not reaped), or is terminated if temporary. */
+    void afterCutover() {
+        if (provisioner() instanceof io.paraverse.cloud.ec2.Ec2Provisioner ec2) {
+            try {
+                ec2.cutOver(config.name());
+            } catch (RuntimeException e) { // the cutover itself succeeded; only the instance's tags are behind
+                status.accept("cutover: could not update the EC2 target's tags (" + e.getMessage() + "); remove its"
+                        + " paraverse:expires-at tag by hand or 'paraverse cloud reap' may terminate it");
+            }
+        }
     }
 
     /**
@@ -286,6 +308,9 @@ final class MigrationContext implements AutoCloseable {
         }
         if (provisioner instanceof LocalProvisioner local) {
             local.close(); // stops the local server, keeps its datadir: the next start finds it again
+        } else if (provisioner instanceof io.paraverse.cloud.ec2.Ec2Provisioner ec2) {
+            ec2.close(); // the SDK client only: the instance runs on, found again on the next start
+            provisioner = null;
         }
         target = null; // the next use provisions again (a local server is restarted on its datadir)
     }

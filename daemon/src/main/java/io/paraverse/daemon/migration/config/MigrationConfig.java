@@ -35,10 +35,49 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
         public String address() { return host + ":" + portOrDefault(); }
     }
 
-    /** Where the clone runs: {@code provisioner: local} (datadir, memory, keep, bin_dir) or {@code existing}. */
+    /**
+     * Where the clone runs: {@code provisioner: local} (datadir, memory, keep, bin_dir), {@code existing}, or
+     * {@code ec2} (the {@code ec2} section; cloud/README-ec2.md).
+     */
     public record Target(String provisioner, String datadir, String memory, Boolean keep, String binDir,
-                         String jdbcUrl, String host, Integer port, String user, String password, Boolean overwrite) {
-        public enum Kind { LOCAL, EXISTING }
+                         String jdbcUrl, String host, Integer port, String user, String password, Boolean overwrite,
+                         Ec2 ec2) {
+        public enum Kind { LOCAL, EXISTING, EC2 }
+
+        /** ec2: a temporary EC2 instance (keys as in cloud/README-ec2.md; durations like 20m, 7d). */
+        public record Ec2(String region, String endpoint, String imageId, String launchTemplate, String launchTemplateVersion,
+                          List<String> instanceTypes, List<String> subnets, List<String> securityGroups, String keyName,
+                          String iamInstanceProfile, Integer volumeSizeGib, String volumeType, String rootDevice,
+                          java.util.Map<String, String> tags, String owner, String lifetime, String engine, String version,
+                          Boolean install, Integer port, String user, String address, String runningTimeout,
+                          String readyTimeout, String pollInterval, Boolean keepOnFailure, Boolean temporary,
+                          java.util.Map<String, Double> pricePerHour, Double expectedHours, Integer maxAttempts) {
+            /** The provisioner's settings; {@code expectedHours} (from upgrade.expected_duration) when none is given. */
+            public io.paraverse.cloud.ec2.Ec2Settings settings(Double defaultExpectedHours) {
+                var s = new io.paraverse.cloud.ec2.Ec2Settings().region(region).imageId(imageId)
+                        .launchTemplate(launchTemplate).launchTemplateVersion(launchTemplateVersion)
+                        .instanceTypes(instanceTypes).subnets(subnets).securityGroups(securityGroups).keyName(keyName)
+                        .iamInstanceProfile(iamInstanceProfile).volumeSizeGib(volumeSizeGib).tags(tags)
+                        .pricePerHour(pricePerHour).expectedHours(expectedHours != null ? expectedHours : defaultExpectedHours)
+                        .keepOnFailure(Boolean.TRUE.equals(keepOnFailure)).temporary(Boolean.TRUE.equals(temporary));
+                if (endpoint != null) { s.endpoint(java.net.URI.create(endpoint)); }
+                if (volumeType != null) { s.volumeType(volumeType); }
+                if (rootDevice != null) { s.rootDevice(rootDevice); }
+                if (owner != null) { s.owner(owner); }
+                if (lifetime != null) { s.lifetime(Durations.parse(lifetime)); }
+                if (engine != null) { s.engine(io.paraverse.cloud.ec2.Ec2Settings.Engine.valueOf(engine.toUpperCase(Locale.ROOT))); }
+                if (version != null) { s.version(version); }
+                if (install != null) { s.install(install); }
+                if (port != null) { s.port(port); }
+                if (user != null) { s.user(user); }
+                if (address != null) { s.address(io.paraverse.cloud.ec2.Ec2Settings.AddressKind.valueOf(address.toUpperCase(Locale.ROOT))); }
+                if (runningTimeout != null) { s.runningTimeout(Durations.parse(runningTimeout)); }
+                if (readyTimeout != null) { s.readyTimeout(Durations.parse(readyTimeout)); }
+                if (pollInterval != null) { s.pollInterval(Durations.parse(pollInterval)); }
+                if (maxAttempts != null) { s.maxAttempts(maxAttempts); }
+                return s;
+            }
+        }
 
         public Kind kind() { return Kind.valueOf(provisioner.toUpperCase(Locale.ROOT)); }
 

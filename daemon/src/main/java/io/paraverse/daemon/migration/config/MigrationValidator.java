@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 final class MigrationValidator {
     static final List<String> METHODS = List.of("snapshot", "chunked", "existing");
-    static final List<String> PROVISIONERS = List.of("local", "existing");
+    static final List<String> PROVISIONERS = List.of("local", "existing", "ec2");
     private static final Pattern IDENT = Pattern.compile("[^.\\s`]+");
     private static final Pattern INCLUDE = Pattern.compile("[^.\\s`]+(\\.[^.\\s`]+)?");
     private static final Pattern TABLE = Pattern.compile("[^.\\s`]+\\.[^.\\s`]+");
@@ -56,7 +56,7 @@ final class MigrationValidator {
             }
         }
         source(c.source());
-        target(c.target());
+        target(c.target(), c.cutover() == null ? null : c.cutover().switchKind());
         clone(c.cloneSection());
         upgrade(c.upgrade());
         translators(c.translators());
@@ -77,9 +77,46 @@ final class MigrationValidator {
         password("source.password", s.password());
     }
 
-    private void target(Target t) {
+    /** ec2: only the ec2 section; its values checked by the provisioner's own settings. */
+    private void ec2(Target t, String cutoverSwitch) {
+        for (String other : List.of("datadir", "memory", "keep", "bin_dir", "jdbc_url", "host", "port", "user", "password", "overwrite")) {
+            Object v = switch (other) {
+                case "datadir" -> t.datadir(); case "memory" -> t.memory(); case "keep" -> t.keep(); case "bin_dir" -> t.binDir();
+                case "jdbc_url" -> t.jdbcUrl(); case "host" -> t.host(); case "port" -> t.port(); case "user" -> t.user();
+                case "password" -> t.password(); default -> t.overwrite();
+            };
+            if (v != null) {
+                problem("target." + other, "not for provisioner ec2 (its settings go under target.ec2)");
+            }
+        }
+        if (t.ec2() == null) {
+            problem("target.ec2", "required for provisioner ec2: region, image_id or launch_template, instance_types, subnets,"
+                    + " security_groups, ... (cloud/README-ec2.md)");
+            return;
+        }
+        var e2 = t.ec2();
+        if (e2.engine() != null && !List.of("mariadb", "mysql").contains(e2.engine().toLowerCase(Locale.ROOT))) {
+            problem("target.ec2.engine", "mariadb or mysql, got '" + e2.engine() + "'");
+            return;
+        }
+        if (e2.address() != null && !List.of("private", "public").contains(e2.address().toLowerCase(Locale.ROOT))) {
+            problem("target.ec2.address", "private or public, got '" + e2.address() + "'");
+            return;
+        }
+        try {
+            t.ec2().settings(null).problems().forEach(p -> problems.add("target.ec2." + p));
+        } catch (IllegalArgumentException e) { // a bad engine, address or duration
+            problem("target.ec2", e.getMessage());
+        }
+        if (Boolean.TRUE.equals(t.ec2().temporary()) && cutoverSwitch != null && !"none".equalsIgnoreCase(cutoverSwitch)) {
+            problem("target.ec2.temporary", "a temporary instance is terminated after the cutover, so traffic must not be"
+                    + " switched to it: use cutover.switch none (a rehearsal) or drop temporary");
+        }
+    }
+
+    private void target(Target t, String cutoverSwitch) {
         if (t == null) {
-            problem("target", "required: provisioner local (a private MariaDB started here) or existing (your server)");
+            problem("target", "required: provisioner local (a private MariaDB started here), existing (your server) or ec2 (a temporary EC2 instance)");
             return;
         }
         if (blank(t.provisioner())) {
@@ -89,6 +126,13 @@ final class MigrationValidator {
         String kind = t.provisioner().toLowerCase(Locale.ROOT);
         if (!PROVISIONERS.contains(kind)) {
             problem("target.provisioner", "unknown '" + t.provisioner() + "'; one of " + String.join(", ", PROVISIONERS));
+            return;
+        }
+        if (!kind.equals("ec2")) {
+            notFor("target.ec2", t.ec2(), "ec2");
+        }
+        if (kind.equals("ec2")) {
+            ec2(t, cutoverSwitch);
             return;
         }
         if (kind.equals("local")) {

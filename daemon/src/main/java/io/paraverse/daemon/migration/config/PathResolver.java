@@ -30,7 +30,7 @@ final class PathResolver {
             String datadir = t.datadir() == null && "local".equalsIgnoreCase(t.provisioner())
                     ? base.resolve(DEFAULT_LOCAL_DATADIR).toString() : path(t.datadir(), base);
             t = new Target(t.provisioner(), datadir, t.memory(), t.keep(), path(t.binDir(), base),
-                    t.jdbcUrl(), t.host(), t.port(), t.user(), ref(t.password(), base), t.overwrite());
+                    t.jdbcUrl(), t.host(), t.port(), t.user(), ref(t.password(), base), t.overwrite(), t.ec2());
         }
         Upgrade u = c.upgrade();
         if (u != null) {

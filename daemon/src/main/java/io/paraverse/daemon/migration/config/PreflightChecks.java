@@ -189,6 +189,10 @@ final class PreflightChecks {
     static final class TargetServer implements Check {
         @Override
         public List<CheckResult> run(PreflightContext ctx) {
+            if (ctx.config.target().kind() == MigrationConfig.Target.Kind.EC2) { // launching one costs money: not here
+                return one(CheckResult.pass("target (ec2)", "settings valid; the instance is launched when the migration"
+                        + " starts (cloud/README-ec2.md)"));
+            }
             if (ctx.isExisting()) {
                 Optional<Connection> c = ctx.target();
                 if (c.isEmpty()) {
@@ -307,7 +311,7 @@ final class PreflightChecks {
     static final class DatadirDisk implements Check {
         @Override
         public List<CheckResult> run(PreflightContext ctx) {
-            if (ctx.isExisting()) {
+            if (ctx.isExisting() || ctx.config.target().kind() == MigrationConfig.Target.Kind.EC2) {
                 return List.of();
             }
             String check = "disk datadir";

@@ -75,6 +75,14 @@ class DaemonApiTest {
                 assertTrue(m.path("transactionsBehind").isNumber(), m.toString());
                 assertTrue(m.path("journal").path("budgetBytes").asLong() > 0, m.toString());
 
+                // verification through the daemon, by the runbook command: clean, and shown in status afterwards
+                int verifyExit = io.paraverse.daemon.Main.commandLine().execute("verify", "shop-split", "--url", base,
+                        "--token-file", work.resolve("token").toString(), "--sample", "200");
+                assertEquals(0, verifyExit, "paraverse verify NAME through the API");
+                JsonNode verified = json(expect(200, call("GET", "/api/v1/migrations/shop-split", null, token)));
+                assertTrue(verified.path("lastVerification").path("clean").asBoolean(), verified.toString());
+                assertEquals("SAMPLED", verified.path("lastVerification").path("mode").asText(), verified.toString());
+
                 String metrics = call("GET", "/metrics", null, token).body();
                 assertTrue(metrics.contains("paraverse_phase{migration=\"shop-split\",phase=\"READY\"} 1.0"), metrics);
                 assertTrue(metrics.contains("paraverse_lag_seconds{migration=\"shop-split\"}"), metrics);

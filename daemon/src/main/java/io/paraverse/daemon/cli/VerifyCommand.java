@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 /** {@code paraverse verify}: production translated vs the clone, for a migration of a daemon data dir. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare production, translated by the migration's translators, with the clone.",
+                "`verify NAME`: the running daemon verifies (default --mode sampled); `verify FILE --data-dir DIR`: directly.",
                 "Production is read at most --rate rows per second; the clone is only read.",
                 "Works with the daemon running (its clone is read) or stopped (a local clone's",
                 "server is started for the run and stopped again).",
@@ -43,8 +44,12 @@ public final class VerifyCommand implements Callable<Integer> {
     /** The modes the command line offers (KEYS is for the cutover, through the API). */
     enum Mode { FULL, SAMPLED }
 
-    @Parameters(paramLabel = "MIGRATION.yaml", description = "the migration file") Path file;
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "the daemon's data directory") Path dataDir;
+    @Parameters(paramLabel = "NAME|MIGRATION.yaml",
+            description = "a migration of the running daemon (through its API), or the migration file (with --data-dir: direct)")
+    String target;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "the daemon's data directory (direct mode, with MIGRATION.yaml)") Path dataDir;
+    @picocli.CommandLine.Mixin
+    io.paraverse.daemon.cli.client.ApiOptions api;
     @Option(names = "--mode", defaultValue = "full", paramLabel = "full|sampled",
             description = "full: every row in primary-key chunks; sampled: --sample random rows per table (default ${DEFAULT-VALUE})")
     Mode mode;
@@ -61,6 +66,14 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (dataDir == null) {
+            if (target.endsWith(".yaml") || target.endsWith(".yml")) {
+                System.err.println("paraverse verify: a migration file needs --data-dir DIR (direct); through the daemon give its NAME");
+                return 2;
+            }
+            return throughDaemon();
+        }
+        Path file = Path.of(target);
         try {
             MigrationConfig config = MigrationConfigLoader.load(file);
             var s = config.source();
@@ -95,6 +108,51 @@ public final class VerifyCommand implements Callable<Integer> {
             System.err.println(msg);
             return 2;
         }
+    }
+
+    /** {@code paraverse verify NAME}: the daemon verifies (it knows the clone and the applier's progress) and reports. */
+    private int throughDaemon() {
+        if (mode == Mode.FULL && !modeGiven()) {
+            mode = Mode.SAMPLED; // through the daemon the default is the lighter check; ask --mode full for every row
+        }
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        body.put("sample", sample);
+        body.put("rate", rate);
+        com.fasterxml.jackson.databind.JsonNode answer;
+        try {
+            answer = api.client().post("/api/v1/migrations/" + target + "/verify", body);
+        } catch (io.paraverse.daemon.cli.client.ApiCallException e) {
+            if (e.body == null || !e.body.has("report")) {
+                System.err.println("paraverse verify: " + e.getMessage());
+                return e.exitCode == 1 ? 2 : e.exitCode;
+            }
+            answer = e.body; // differences: 409 with the report
+        }
+        try {
+            if (json) {
+                System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+            } else if (answer.has("report")) {
+                VerificationReport report = new ObjectMapper()
+                        .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                        .treeToValue(answer.path("report"), VerificationReport.class);
+                System.out.print(ReportText.render(report));
+            } else {
+                System.out.println(answer.path("message").asText());
+                return 0;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            System.err.println("paraverse verify: unreadable report from the daemon: " + e.getOriginalMessage());
+            return 2;
+        }
+        return answer.path("clean").asBoolean(false) ? 0 : 1;
+    }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private boolean modeGiven() {
+        return spec != null && spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption("--mode");
     }
 
     private static void progress(String line) {

@@ -3,9 +3,9 @@ package io.paraverse.daemon.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** A runbook command's call failed; carries the exit code and the daemon's JSON error (for --json). */
-final class ApiCallException extends RuntimeException {
-    final int exitCode;
-    final transient JsonNode body;
+public final class ApiCallException extends RuntimeException {
+    public final int exitCode;
+    public final transient JsonNode body;
 
     ApiCallException(int exitCode, String message) {
         this(exitCode, message, null);

@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /** Calls the daemon's REST API for the runbook commands; failures become {@link ApiCallException}s with exit codes. */
-final class ApiClient {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class ApiClient {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -24,11 +24,11 @@ final class ApiClient {
         this.token = token;
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET(), path);
     }
 
-    JsonNode post(String path, Map<String, ?> body) {
+    public JsonNode post(String path, Map<String, ?> body) {
         try {
             return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), path);

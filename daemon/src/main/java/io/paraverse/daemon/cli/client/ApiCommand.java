@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 public abstract class ApiCommand implements Callable<Integer> {
     @Mixin
     protected ApiOptions api;
+    @picocli.CommandLine.Option(names = "--json", description = "print the daemon's JSON answer instead of text")
+    protected boolean json;
 
     /** Calls the daemon; returns what to print. */
     abstract JsonNode call(ApiClient client) throws Exception;
@@ -25,14 +27,14 @@ public abstract class ApiCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             JsonNode answer = call(api.client());
-            if (api.json) {
+            if (json) {
                 System.out.println(ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
             } else {
                 print(answer);
             }
             return exitCode(answer);
         } catch (ApiCallException e) {
-            if (api.json && e.body != null) {
+            if (json && e.body != null) {
                 System.out.println(ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(e.body));
             }
             System.err.println("paraverse: " + e.getMessage());

@@ -12,10 +12,7 @@ public final class ApiOptions {
     Path tokenFile;
     @Option(names = "--token-env", paramLabel = "VAR", description = "environment variable holding the API token")
     String tokenEnv;
-    @Option(names = "--json", description = "print the daemon's JSON answer instead of text")
-    boolean json;
-
-    ApiClient client() {
+    public ApiClient client() {
         String base = url != null ? url : System.getenv().getOrDefault("PARAVERSE_URL", "http://127.0.0.1:8474");
         String token = null;
         Path file = tokenFile != null ? tokenFile : System.getenv("PARAVERSE_TOKEN_FILE") == null ? null : Path.of(System.getenv("PARAVERSE_TOKEN_FILE"));

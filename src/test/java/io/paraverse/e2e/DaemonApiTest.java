@@ -120,11 +120,19 @@ class DaemonApiTest {
                 Path targetDir = Path.of(new ProvisionerStateStore(data.resolve("shop-split").resolve("provisioner"))
                         .load("shop-split").orElseThrow().details().get("directory"));
                 assertTrue(Files.isDirectory(targetDir));
+                JsonNode notYet = json(expect(409, call("DELETE", "/api/v1/migrations/shop-split", null, token)));
+                assertEquals("[\"ABORTED\"]", notYet.path("allowedIn").toString(), "only an aborted migration can be forgotten");
                 JsonNode aborted = json(expect(200, call("POST", "/api/v1/migrations/shop-split/abort", Map.of("reason", "test done"), token)));
                 assertEquals("ABORTED", aborted.path("phase").asText());
                 assertFalse(Files.exists(targetDir), "the local target was deleted");
                 assertFalse(Files.exists(work.resolve("journal")), "the journal was deleted");
                 json(expect(409, call("POST", "/api/v1/migrations/shop-split/abort", Map.of("reason", "again"), token)));
+                // forgotten: the name is free again, the record kept aside
+                JsonNode forgotten = json(expect(200, call("DELETE", "/api/v1/migrations/shop-split", null, token)));
+                assertTrue(Files.isDirectory(Path.of(forgotten.path("keptIn").asText())), forgotten.toString());
+                assertTrue(Files.exists(Path.of(forgotten.path("keptIn").asText()).resolve("state.json")), forgotten.toString());
+                expect(404, call("GET", "/api/v1/migrations/shop-split", null, token));
+                assertEquals("{\"migrations\":[]}", call("GET", "/api/v1/migrations", null, token).body());
                 try (Connection c = source.connect("shop"); Statement st = c.createStatement()) {
                     assertTrue(st.executeQuery("SELECT COUNT(*) FROM customer").next(), "production is untouched");
                 }

@@ -102,7 +102,13 @@ class RunbookBinlogPurgedTest {
                 assertEquals(0, abort.exit(), abort.toString());
                 assertTrue(abort.out().contains("ABORTED"), abort.toString());
                 RunbookCli.Run again = RunbookCli.run(RunbookCli.against(url, token, "start", yaml.toString()));
-                assertEquals(4, again.exit(), "the aborted migration keeps its name in this data dir: " + again);
+                assertEquals(4, again.exit(), "the aborted migration keeps its name until forgotten: " + again);
+                RunbookCli.Run forget = RunbookCli.run(RunbookCli.against(url, token, "forget", ShopSplitFixture.NAME));
+                assertEquals(0, forget.exit(), forget.toString());
+                assertTrue(forget.out().contains("forgotten"), forget.toString());
+                RunbookCli.Run fresh = RunbookCli.run(RunbookCli.against(url, token, "start", yaml.toString()));
+                assertEquals(0, fresh.exit(), "a new migration under the same name: " + fresh);
+                assertTrue(fresh.out().contains("started " + ShopSplitFixture.NAME), fresh.toString());
             }
             assertEquals(productionBefore, query(source, "SELECT CONCAT(COUNT(*), '/', SUM(CRC32(CONCAT_WS('|', id, name, email, city)))) FROM shop.customer"),
                     "production is untouched");

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                 io.paraverse.daemon.cli.client.StartCommand.class, io.paraverse.daemon.cli.client.StatusCommand.class,
                 io.paraverse.daemon.cli.client.OperatorRequestCommands.Pause.class, io.paraverse.daemon.cli.client.OperatorRequestCommands.Resume.class,
                 io.paraverse.daemon.cli.client.OperatorRequestCommands.Abort.class, io.paraverse.daemon.cli.client.OperatorRequestCommands.AcknowledgeDdl.class,
-                io.paraverse.daemon.cli.client.UpgradeLogCommand.class, io.paraverse.daemon.cli.client.CutoverCommand.class, io.paraverse.daemon.cli.MigrationCommand.class, BenchCommand.class, CloneCommand.class, ReplicateCommand.class, TranslateCheckCommand.class, SkipCommand.class, io.paraverse.daemon.cli.PreflightCommand.class, io.paraverse.daemon.cli.VerifyCommand.class, io.paraverse.daemon.cli.CloudCommand.class, CommandLine.HelpCommand.class},
+                io.paraverse.daemon.cli.client.UpgradeLogCommand.class, io.paraverse.daemon.cli.client.CutoverCommand.class, io.paraverse.daemon.cli.client.ForgetCommand.class, io.paraverse.daemon.cli.MigrationCommand.class, BenchCommand.class, CloneCommand.class, ReplicateCommand.class, TranslateCheckCommand.class, SkipCommand.class, io.paraverse.daemon.cli.PreflightCommand.class, io.paraverse.daemon.cli.VerifyCommand.class, io.paraverse.daemon.cli.CloudCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed or the data was not proven equal", "2:bad usage"})
 public final class Main implements Runnable {

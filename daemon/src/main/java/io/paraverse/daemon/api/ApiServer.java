@@ -92,6 +92,7 @@ public final class ApiServer implements AutoCloseable {
                 new Endpoint(HandlerType.GET, PREFIX + "/migrations", this::list),
                 new Endpoint(HandlerType.POST, PREFIX + "/migrations", this::create),
                 new Endpoint(HandlerType.GET, m, ctx -> send(ctx, 200, MigrationView.detail(runner(ctx)))),
+                new Endpoint(HandlerType.DELETE, m, this::forget),
                 new Endpoint(HandlerType.POST, m + "/pause", ctx -> request(ctx, () -> new MigrationRunner.Pause(reason(ctx)))),
                 new Endpoint(HandlerType.POST, m + "/resume", ctx -> request(ctx, () -> new MigrationRunner.Resume(reason(ctx)))),
                 new Endpoint(HandlerType.POST, m + "/abort", ctx -> request(ctx, () -> new MigrationRunner.Abort(reason(ctx)))),
@@ -288,6 +289,13 @@ public final class ApiServer implements AutoCloseable {
         m.put("phase", r.state().phase());
         m.put("report", r.migration().lastCutover());
         return m;
+    }
+
+    /** Removes an ABORTED migration (its name can be used again); 409 in any other phase. */
+    private void forget(Context ctx) throws Exception {
+        MigrationRunner r = runner(ctx);
+        Path kept = daemon.forget(r.name());
+        send(ctx, 200, Map.of("forgotten", r.name(), "keptIn", kept.toString()));
     }
 
     private void upgradeLog(Context ctx) throws IOException {

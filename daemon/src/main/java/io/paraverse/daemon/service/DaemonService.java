@@ -99,6 +99,34 @@ public final class DaemonService implements AutoCloseable {
         return r.start();
     }
 
+    /**
+     * Removes an ABORTED migration from this daemon so its name can be used again: its definition goes, and its
+     * directory (state, logs) is kept as {@code <name>.forgotten-<time>} for the record. Other phases are refused: a
+     * live migration is aborted first, and a CUT_OVER one is what the application runs on now.
+     */
+    public synchronized Path forget(String name) throws java.io.IOException, InterruptedException {
+        MigrationRunner r = runners.get(name);
+        if (r == null) {
+            throw new java.util.NoSuchElementException("no migration named '" + name + "' in this daemon");
+        }
+        var phase = r.state().phase();
+        if (phase != io.paraverse.daemon.migration.state.Phase.ABORTED) {
+            throw new io.paraverse.daemon.migration.PhaseConflictException("forget", phase,
+                    List.of(io.paraverse.daemon.migration.state.Phase.ABORTED));
+        }
+        r.retire();
+        r.migration().close();
+        runners.remove(name);
+        Files.deleteIfExists(definitions().resolve(name + ".yaml"));
+        Path dir = dataDir.resolve(name);
+        Path kept = dataDir.resolve(name + ".forgotten-" + java.time.Instant.now().toString().replace(':', '-'));
+        if (Files.exists(dir)) {
+            Files.move(dir, kept);
+        }
+        say.accept(name, "forgotten; its state and logs are kept in " + kept);
+        return kept;
+    }
+
     public synchronized List<MigrationRunner> runners() {
         return List.copyOf(runners.values());
     }

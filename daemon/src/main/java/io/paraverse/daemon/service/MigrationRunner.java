@@ -50,6 +50,7 @@ public final class MigrationRunner {
     private final BlockingQueue<Pending> requests = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean finished;
+    private volatile boolean retired;
     /** Verifications run here, beside the migration's own thread: they only read. */
     private final java.util.concurrent.ScheduledExecutorService verifications;
 
@@ -202,13 +203,19 @@ public final class MigrationRunner {
         return !thread.isAlive();
     }
 
+    /** Ends this runner's thread (the migration is being forgotten); waits for it. */
+    void retire() throws InterruptedException {
+        retired = true;
+        thread.join(30_000);
+    }
+
     private boolean keepWorking() {
-        return daemonRunning.getAsBoolean() && requests.isEmpty();
+        return daemonRunning.getAsBoolean() && !retired && requests.isEmpty();
     }
 
     private void run() {
         try {
-            while (daemonRunning.getAsBoolean()) {
+            while (daemonRunning.getAsBoolean() && !retired) {
                 Pending next = requests.poll();
                 if (next != null) {
                     carryOut(next);

@@ -28,6 +28,10 @@ public final class ApiClient {
         return send(HttpRequest.newBuilder(uri(path)).GET(), path);
     }
 
+    public JsonNode delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE(), path);
+    }
+
     public JsonNode post(String path, Map<String, ?> body) {
         try {
             return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")

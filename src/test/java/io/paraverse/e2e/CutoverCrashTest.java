@@ -18,8 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -48,15 +46,7 @@ class CutoverCrashTest {
     void aDaemonKilledMidCutoverResolvesItOnRestartEitherWay() throws Exception {
         try (MariaDbServer source = MariaDbServer.start(MariaDbOptions.source("cutcrash-src"))) {
             ShopSplitFixture shop = new ShopSplitFixture(source, work);
-            Path hook = work.resolve("hook.sh");
-            Files.writeString(hook, String.join("\n",
-                    "#!/bin/sh",
-                    "d=$(dirname \"$0\")",
-                    "echo \"$PARAVERSE_STEP $PARAVERSE_TARGET_PORT\" >> \"$d/hook.log\"",
-                    "[ -e \"$d/fail-$PARAVERSE_STEP\" ] && { echo \"switch unreachable\"; exit 3; }",
-                    "touch \"$d/started-$PARAVERSE_STEP\"",
-                    "[ -e \"$d/slow-$PARAVERSE_STEP\" ] && sleep \"$(cat \"$d/slow-$PARAVERSE_STEP\")\"",
-                    "exit 0", ""));
+            Path hook = CutoverTestSupport.hookScript(work);
             Path yaml = shop.prepare("snapshot", 2000, 1000, String.join("\n",
                     "cutover: {switch: hook, timeout: 60s, drain_timeout: 2s, max_drain: 5s,",
                     "          hook: {command: [sh, '" + hook + "'], timeout: 90s}}",
@@ -74,14 +64,14 @@ class CutoverCrashTest {
             JsonNode refused = cutover(port);
             assertEquals("REFUSED", refused.path("report").path("outcome").asText(), refused.toString());
             assertTrue(refused.path("report").path("reason").asText().contains("traffic switch ready"), refused.toString());
-            assertEquals(0, readOnly(source));
+            assertEquals(0, CutoverTestSupport.readOnly(source));
             Files.delete(work.resolve("fail-check"));
 
             // killed after the fence (read_only on production), while the drain is held up: rolled back on restart
             Files.writeString(work.resolve("slow-fence"), "1");
             CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> cutoverQuietly(port));
             awaitFile(work.resolve("started-fence"), d, "d1");
-            try (Connection clone = target(data); Statement st = clone.createStatement()) {
+            try (Connection clone = CutoverTestSupport.target(data); Statement st = clone.createStatement()) {
                 clone.setAutoCommit(false);
                 st.executeQuery("SELECT COUNT(*) FROM shop.client FOR UPDATE").close(); // the drain cannot finish
                 awaitReadOnly(source, 1, d, "d1");
@@ -89,12 +79,12 @@ class CutoverCrashTest {
                 clone.rollback();
             }
             assertEquals(Phase.CUTTING_OVER, states.load(ShopSplitFixture.NAME).orElseThrow().phase());
-            assertEquals(1, readOnly(source), "the killed daemon left production fenced");
+            assertEquals(1, CutoverTestSupport.readOnly(source), "the killed daemon left production fenced");
             Files.delete(work.resolve("slow-fence"));
             Files.delete(work.resolve("started-fence"));
             Process d2 = daemon(yaml, data, "d2");
             awaitPhase(states, Phase.READY, d2, "d2");
-            assertEquals(0, readOnly(source), "the restart rolled the cutover back: production writable");
+            assertEquals(0, CutoverTestSupport.readOnly(source), "the restart rolled the cutover back: production writable");
             MigrationState s = states.load(ShopSplitFixture.NAME).orElseThrow();
             assertTrue(s.history().stream().anyMatch(t -> t.from() == Phase.CUTTING_OVER && t.to() == Phase.CATCHING_UP),
                     s.history().toString());
@@ -114,7 +104,7 @@ class CutoverCrashTest {
             assertEquals(Phase.CUTTING_OVER, states.load(ShopSplitFixture.NAME).orElseThrow().phase());
             Process d3 = daemon(yaml, data, "d3");
             awaitPhase(states, Phase.CUT_OVER, d3, "d3");
-            assertEquals(1, readOnly(source), "production stays fenced (retired)");
+            assertEquals(1, CutoverTestSupport.readOnly(source), "production stays fenced (retired)");
             List<String> steps = Files.readAllLines(work.resolve("hook.log"));
             int clonePort = new ProvisionerStateStore(data.resolve(ShopSplitFixture.NAME).resolve("provisioner"))
                     .load(ShopSplitFixture.NAME).orElseThrow().port();
@@ -187,7 +177,7 @@ class CutoverCrashTest {
 
     private void awaitReadOnly(MariaDbServer source, int value, Process d, String name) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (readOnly(source) != value) {
+        while (CutoverTestSupport.readOnly(source) != value) {
             assertTrue(System.nanoTime() < deadline, () -> "read_only never " + value + ":\n" + log(name));
             assertTrue(d.isAlive(), () -> "the daemon ended:\n" + log(name));
             Thread.sleep(5);
@@ -202,17 +192,7 @@ class CutoverCrashTest {
         }
     }
 
-    private static int readOnly(MariaDbServer source) throws Exception {
-        try (Connection c = source.connect(""); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@GLOBAL.read_only")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
 
-    private static Connection target(Path data) throws Exception {
-        var state = new ProvisionerStateStore(data.resolve(ShopSplitFixture.NAME).resolve("provisioner")).load(ShopSplitFixture.NAME).orElseThrow();
-        return DriverManager.getConnection(state.jdbcUrl(), state.user(), state.credentialRef().resolve());
-    }
 
     private static void kill(Process d) throws InterruptedException {
         d.destroyForcibly(); // SIGKILL

@@ -12,9 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +35,7 @@ class CutoverFailureTest {
     void targetKilledDuringTheDrainAndASwitchFailingAfterThePointOfNoReturn() throws Exception {
         try (MariaDbServer source = MariaDbServer.start(MariaDbOptions.source("cutfail-src"))) {
             ShopSplitFixture shop = new ShopSplitFixture(source, work);
-            Path hook = work.resolve("hook.sh");
-            Files.writeString(hook, String.join("\n",
-                    "#!/bin/sh",
-                    "d=$(dirname \"$0\")",
-                    "echo \"$PARAVERSE_STEP $PARAVERSE_TARGET_PORT\" >> \"$d/hook.log\"",
-                    "[ -e \"$d/fail-$PARAVERSE_STEP\" ] && { echo \"load balancer API: 503\"; exit 3; }",
-                    "touch \"$d/started-$PARAVERSE_STEP\"",
-                    "[ -e \"$d/slow-$PARAVERSE_STEP\" ] && sleep \"$(cat \"$d/slow-$PARAVERSE_STEP\")\"",
-                    "exit 0", ""));
+            Path hook = CutoverTestSupport.hookScript(work);
             Path yaml = shop.prepare("snapshot", 2000, 1000, String.join("\n",
                     "cutover: {switch: hook, timeout: 8s, drain_timeout: 2s, max_drain: 5s,",
                     "          hook: {command: [sh, '" + hook + "'], timeout: 30s}}",
@@ -69,7 +58,7 @@ class CutoverFailureTest {
                 CutoverReport rolledBack = asked.get(120, TimeUnit.SECONDS);
                 Files.delete(work.resolve("slow-fence"));
                 assertEquals(CutoverReport.Outcome.ROLLED_BACK, rolledBack.outcome(), rolledBack.toString());
-                assertEquals(0, readOnly(source), "production writable again");
+                assertEquals(0, CutoverTestSupport.readOnly(source), "production writable again");
                 // the pipeline has lost its target: the migration fails, naming it; resumed, it restarts the clone
                 long deadline = System.nanoTime() + 120_000_000_000L;
                 while (r.state().phase() != Phase.FAILED && r.state().phase() != Phase.READY) {
@@ -88,7 +77,7 @@ class CutoverFailureTest {
                 assertEquals(CutoverReport.Outcome.SWITCH_PENDING, pending.outcome(), pending.toString());
                 assertTrue(pending.reason().contains("exit") || pending.reason().contains("503"), pending.reason());
                 assertEquals(Phase.CUTTING_OVER, r.state().phase());
-                assertEquals(1, readOnly(source), "production stays fenced while the switch is pending");
+                assertEquals(1, CutoverTestSupport.readOnly(source), "production stays fenced while the switch is pending");
                 Thread.sleep(6_000); // the daemon tries the switch again every 5 s
                 assertEquals(Phase.CUTTING_OVER, r.state().phase(), "still failing: still pending");
                 assertTrue(Files.readAllLines(work.resolve("hook.log")).stream().filter(l -> l.startsWith("switch")).count() >= 2,
@@ -132,12 +121,6 @@ class CutoverFailureTest {
                 .load(ShopSplitFixture.NAME).orElseThrow().details().get("directory"));
     }
 
-    private static int readOnly(MariaDbServer source) throws Exception {
-        try (Connection c = source.connect(""); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@GLOBAL.read_only")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
 
     private static void record(List<String> out, String line) {
         synchronized (out) {

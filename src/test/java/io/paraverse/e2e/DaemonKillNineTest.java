@@ -76,7 +76,9 @@ class DaemonKillNineTest {
             kill(d);
 
             d = daemon(yaml, data, "up-2");
-            assertTrue(d.waitFor(120, TimeUnit.SECONDS), "the daemon stops: its only migration failed");
+            awaitState(states, s -> s.phase() == Phase.FAILED, d, "up-2"); // the daemon stays up for the operator
+            d.destroy(); // SIGTERM: this operator retries offline (through the API would be `paraverse resume`)
+            assertTrue(d.waitFor(120, TimeUnit.SECONDS), "SIGTERM stops the daemon");
             MigrationState failed = states.load(ShopSplitFixture.NAME).orElseThrow();
             assertEquals(Phase.FAILED, failed.phase());
             assertTrue(failed.failure().contains("half-upgraded"), failed.failure());

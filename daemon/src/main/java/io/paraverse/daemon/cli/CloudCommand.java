@@ -35,12 +35,22 @@ public final class CloudCommand implements Runnable {
         String owner;
         @Option(names = "--endpoint", description = "another EC2 endpoint URL (a VPC endpoint)", hidden = true)
         URI endpoint;
+        @Option(names = "--json", description = "print the instances found as JSON") boolean json;
 
         @Override
         public Integer call() {
             try (var client = Ec2Clients.create(new Ec2Settings().region(region).endpoint(endpoint))) {
                 List<Ec2Reaper.Candidate> found = new Ec2Reaper(client, Clock.systemUTC()).reap(dryRun, owner);
-                print(System.out, found, dryRun);
+                if (json) {
+                    System.out.println(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(java.util.Map.of("dryRun", dryRun, "instances", found)));
+                } else {
+                    print(System.out, found, dryRun);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
             } catch (software.amazon.awssdk.core.exception.SdkException e) {
                 throw new IllegalStateException("cannot list or terminate EC2 instances" + (region == null ? "" : " in " + region)
                         + ": " + e.getMessage() + ". Check the region (--region or AWS_REGION), the credentials (SDK default"

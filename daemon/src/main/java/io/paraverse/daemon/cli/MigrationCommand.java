@@ -29,11 +29,19 @@ public final class MigrationCommand implements Runnable {
     static final class Show implements Callable<Integer> {
         @Option(names = "--data-dir", required = true) Path dataDir;
         @Parameters(paramLabel = "NAME") String name;
+        @Option(names = "--json", description = "print the state document (docs/STATE.md) as JSON") boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             MigrationState s = new StateStore(dataDir).load(name)
                     .orElseThrow(() -> new IllegalArgumentException("no migration '" + name + "' in " + dataDir));
+            if (json) {
+                System.out.println(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                        .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                        .writerWithDefaultPrettyPrinter().writeValueAsString(s));
+                return 0;
+            }
             System.out.println(name + ": " + s.phase() + (s.interrupted() == null ? "" : " (interrupted " + s.interrupted() + ")"));
             if (s.failure() != null) {
                 System.out.println("failure: " + s.failure());

@@ -1,14 +1,37 @@
 package io.paraverse.daemon.migration;
 
+import io.paraverse.applier.ApplierOptions;
+import io.paraverse.applier.ApplyException;
+import io.paraverse.applier.SkipRequests;
+import io.paraverse.daemon.clone.CloneProgressView;
+import io.paraverse.daemon.cutover.CutoverReport;
+import io.paraverse.daemon.cutover.TrafficSwitches;
 import io.paraverse.daemon.migration.config.MigrationConfig;
 import io.paraverse.daemon.migration.state.MigrationState;
 import io.paraverse.daemon.migration.state.Phase;
 import io.paraverse.daemon.migration.state.StateStore;
+import io.paraverse.daemon.pipeline.GtidPosition;
+import io.paraverse.daemon.upgrade.UpgradeRunner;
+import io.paraverse.daemon.verify.SourceTableList;
+import io.paraverse.daemon.verify.VerificationReport;
+import io.paraverse.daemon.verify.VerifyMode;
+import io.paraverse.daemon.verify.VerifyOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -21,7 +44,7 @@ import java.util.function.Consumer;
 public final class Migration implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
     /** How often a switch that failed after the point of no return is tried again. */
-    private static final java.time.Duration SWITCH_RETRY = java.time.Duration.ofSeconds(5);
+    private static final Duration SWITCH_RETRY = Duration.ofSeconds(5);
     private final MigrationContext ctx;
     private final StateStore store;
     private final Clock clock;
@@ -61,7 +84,7 @@ public final class Migration implements AutoCloseable {
     /** Reads the persisted state (a new migration: the PROVISIONING state, saved); call before anything else. */
     public MigrationState load() {
         state = store.load(ctx.config.name()).orElseGet(() -> save(MigrationState.begin(ctx.config.name(), clock.instant())));
-        ctx.acknowledgedDdl = java.util.Set.copyOf(state.acknowledgedDdl());
+        ctx.acknowledgedDdl = Set.copyOf(state.acknowledgedDdl());
         ctx.clonePoint = state.clonePointGtid();
         if (state.phase() != Phase.ABORTED) {
             ctx.proxy(state.phase() == Phase.CUT_OVER); // the application connects through it from the start
@@ -95,8 +118,8 @@ public final class Migration implements AutoCloseable {
         var ps = p.status();
         long behind = -1;
         try {
-            behind = io.paraverse.daemon.pipeline.GtidPosition.parse(ps.appliedGtidPosition())
-                    .behind(io.paraverse.daemon.pipeline.GtidPosition.parse(CatchUpPhase.sourcePosition(ctx)));
+            behind = GtidPosition.parse(ps.appliedGtidPosition())
+                    .behind(GtidPosition.parse(CatchUpPhase.sourcePosition(ctx)));
         } catch (Exception e) {
             log.debug("status: source position unavailable: {}", e.toString());
         }
@@ -116,29 +139,29 @@ public final class Migration implements AutoCloseable {
         double capture = captureRate;
         double apply = applyRate;
         double lag = p.lagSeconds();
-        java.time.Duration eta = null;
+        Duration eta = null;
         if (behind == 0) {
-            eta = java.time.Duration.ZERO;
+            eta = Duration.ZERO;
         } else if (behind > 0 && apply > capture && capture >= 0) {
             // rows behind, estimated from the transaction count at the applied rate's rows per transaction
             double rowsPerTx = ps.transactionsApplied() > 0 ? (double) ps.rowsApplied() / ps.transactionsApplied() : 1;
-            eta = java.time.Duration.ofSeconds((long) Math.ceil(behind * rowsPerTx / (apply - capture)));
+            eta = Duration.ofSeconds((long) Math.ceil(behind * rowsPerTx / (apply - capture)));
         }
         return new MigrationStatus(ctx.config.name(), s.phase(), s.phaseSince(), s.failure(), behind, lag, capture, apply, eta,
                 ps.journalBytes(), budget, p.captureHeldByBudget(), ps.rowsCaptured(), ps.rowsApplied());
     }
 
     /** The copy's progress per table (the last clone run's; empty before CLONING). */
-    public java.util.List<io.paraverse.daemon.clone.CloneProgressView.TableProgress> copyProgress() {
+    public List<CloneProgressView.TableProgress> copyProgress() {
         var view = ctx.copyProgress;
-        return view == null ? java.util.List.of() : view.tables();
+        return view == null ? List.of() : view.tables();
     }
 
     /** Runs the phases until READY (true), or until stopped, paused or failed (false). */
     public boolean runUntilReady(BooleanSupplier keepRunning) {
         load();
         if (state.phase() == Phase.UPGRADING) {
-            io.paraverse.daemon.upgrade.UpgradeRunner.deleteLeftoverCredentials(ctx.dir); // the killed run's password files
+            UpgradeRunner.deleteLeftoverCredentials(ctx.dir); // the killed run's password files
             fail("the daemon stopped while the upgrade ran; the clone may be half-upgraded. Retry: the migration clones again");
             return false;
         }
@@ -174,7 +197,7 @@ public final class Migration implements AutoCloseable {
                         // a restart during a cutover, or a switch that failed past the point of no return: finish it or
                         // roll it back as its record says; a failing switch is retried every few seconds, not hammered
                         var last = lastCutover;
-                        if (last != null && last.outcome() == io.paraverse.daemon.cutover.CutoverReport.Outcome.SWITCH_PENDING
+                        if (last != null && last.outcome() == CutoverReport.Outcome.SWITCH_PENDING
                                 && last.at().isAfter(clock.instant().minus(SWITCH_RETRY))) {
                             Thread.sleep(200);
                             continue;
@@ -229,7 +252,7 @@ public final class Migration implements AutoCloseable {
     public void acknowledgeDdl(String gtid, String reason) {
         state = store.load(ctx.config.name()).orElseThrow(() -> new IllegalStateException("migration " + ctx.config.name() + " has no state yet"));
         state = save(state.withAcknowledgedDdl(gtid, clock.instant()));
-        ctx.acknowledgedDdl = java.util.Set.copyOf(state.acknowledgedDdl());
+        ctx.acknowledgedDdl = Set.copyOf(state.acknowledgedDdl());
         if (ctx.pipeline() != null) {
             ctx.pipeline(null); // its capture stopped at the DDL: the next phase run restarts it with the DDL let through
         }
@@ -275,15 +298,15 @@ public final class Migration implements AutoCloseable {
      * Operator: store an audited request that the applier apply none of the rows of source transaction {@code gtid}
      * (it failed to translate or apply); a migration FAILED on it goes back to work and passes it.
      */
-    public String skip(String gtid, String reason, String by) throws java.sql.SQLException {
+    public String skip(String gtid, String reason, String by) throws SQLException {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a skip needs a reason (it is audited)");
         }
         requirePhase("skip", Phase.CATCHING_UP, Phase.READY, Phase.FAILED, Phase.PAUSED);
         var t = ctx.target();
         String what;
-        try (var c = java.sql.DriverManager.getConnection(t.jdbcUrl(""), t.user(), t.password())) {
-            what = io.paraverse.applier.SkipRequests.submit(c, io.paraverse.applier.ApplierOptions.DEFAULT_CHECKPOINT_SCHEMA,
+        try (var c = DriverManager.getConnection(t.jdbcUrl(""), t.user(), t.password())) {
+            what = SkipRequests.submit(c, ApplierOptions.DEFAULT_CHECKPOINT_SCHEMA,
                     name(), gtid, reason, by);
         }
         ctx.status.accept("skip requested by " + by + ": " + what);
@@ -293,7 +316,7 @@ public final class Migration implements AutoCloseable {
         return what;
     }
 
-    private final java.util.concurrent.locks.ReentrantLock verifying = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock verifying = new ReentrantLock();
 
     /** The last verification (on demand or continuous); null before any. */
     public VerificationSummary lastVerification() {
@@ -304,17 +327,17 @@ public final class Migration implements AutoCloseable {
      * Operator (or the continuous check): production translated vs the clone, FULL or SAMPLED, production read at
      * {@code rowsPerSecond} at most. One at a time per migration. Safe from any thread: it only reads.
      */
-    public io.paraverse.daemon.verify.VerificationReport verify(io.paraverse.daemon.verify.VerifyMode mode, int sample, long rowsPerSecond)
+    public VerificationReport verify(VerifyMode mode, int sample, long rowsPerSecond)
             throws Exception {
         requirePhase("verify", Phase.CATCHING_UP, Phase.READY, Phase.PAUSED);
         if (!verifying.tryLock()) {
             throw new IllegalStateException("a verification of " + name() + " is running already; wait for its report");
         }
         try {
-            var options = io.paraverse.daemon.verify.VerifyOptions.defaults(name()).rowsPerSecond(rowsPerSecond);
-            var tables = io.paraverse.daemon.verify.SourceTableList.of(ctx.source(), ctx.config.cloneOrDefault().includeList());
+            var options = VerifyOptions.defaults(name()).rowsPerSecond(rowsPerSecond);
+            var tables = SourceTableList.of(ctx.source(), ctx.config.cloneOrDefault().includeList());
             var verifier = ctx.verifier(options);
-            var report = mode == io.paraverse.daemon.verify.VerifyMode.FULL ? verifier.full(tables) : verifier.sampled(tables, sample);
+            var report = mode == VerifyMode.FULL ? verifier.full(tables) : verifier.sampled(tables, sample);
             ctx.lastVerification = new VerificationSummary(clock.instant(), mode.name(), report.clean(), report.mismatchCount(),
                     report.unsettledCount(), MigrationContext.summary(report), report);
             ctx.status.accept("verification (" + mode + "): " + ctx.lastVerification.summary());
@@ -324,10 +347,10 @@ public final class Migration implements AutoCloseable {
         }
     }
 
-    private volatile io.paraverse.daemon.cutover.CutoverReport lastCutover;
+    private volatile CutoverReport lastCutover;
 
     /** The last cutover's (or dry run's) report; null before any. */
-    public io.paraverse.daemon.cutover.CutoverReport lastCutover() {
+    public CutoverReport lastCutover() {
         return lastCutover;
     }
 
@@ -336,12 +359,12 @@ public final class Migration implements AutoCloseable {
      * with {@code dryRun} only them and the plan. In CUTTING_OVER (a switch that failed after the point of no return)
      * it retries the switch. Call from the thread that runs the migration.
      */
-    public io.paraverse.daemon.cutover.CutoverReport cutover(boolean dryRun, java.time.Duration timeout) {
+    public CutoverReport cutover(boolean dryRun, Duration timeout) {
         if (state.phase() == Phase.CUTTING_OVER && !dryRun) {
             return finishCutover(new CutoverPhase(ctx, cutoverTools()).resolveAfterRestart());
         }
         requirePhase(dryRun ? "cutover --dry-run" : "cutover", Phase.READY);
-        java.time.Duration t = timeout != null ? timeout : ctx.config.cutoverOrDefault().timeoutValue();
+        Duration t = timeout != null ? timeout : ctx.config.cutoverOrDefault().timeoutValue();
         CutoverPhase phase = new CutoverPhase(ctx, cutoverTools());
         if (!phase.preconditions(t)) {
             lastCutover = phase.refused();
@@ -356,7 +379,7 @@ public final class Migration implements AutoCloseable {
         return finishCutover(phase.run(t));
     }
 
-    private io.paraverse.daemon.cutover.CutoverReport finishCutover(CutoverPhase.Result r) {
+    private CutoverReport finishCutover(CutoverPhase.Result r) {
         lastCutover = r.report();
         r.report().steps().forEach(s -> ctx.status.accept("cutover: " + s.name() + " " + s.millis() + " ms: " + s.detail()));
         switch (r.report().outcome()) {
@@ -373,7 +396,7 @@ public final class Migration implements AutoCloseable {
 
     private CutoverPhase.Tools cutoverTools() {
         var proxy = ctx.proxy(false);
-        return new CutoverPhase.Tools(io.paraverse.daemon.cutover.TrafficSwitches.create(ctx.config, ctx.productionAddress(),
+        return new CutoverPhase.Tools(TrafficSwitches.create(ctx.config, ctx.productionAddress(),
                 ctx.cloneAddress(), proxy), ctx.recentKeyVerifier(), ctx.cloneAddress(), ctx.productionAddress());
     }
 
@@ -381,8 +404,8 @@ public final class Migration implements AutoCloseable {
         if (state == null) {
             load();
         }
-        if (!java.util.Arrays.asList(allowed).contains(state.phase())) {
-            throw new PhaseConflictException(operation, state.phase(), java.util.List.of(allowed));
+        if (!Arrays.asList(allowed).contains(state.phase())) {
+            throw new PhaseConflictException(operation, state.phase(), List.of(allowed));
         }
     }
 
@@ -390,26 +413,26 @@ public final class Migration implements AutoCloseable {
     public void retry(String reason) {
         state = store.load(ctx.config.name()).orElseThrow(() -> new IllegalStateException("migration " + ctx.config.name() + " has no state yet"));
         if (state.phase() != Phase.PAUSED && state.phase() != Phase.FAILED) {
-            throw new PhaseConflictException("resume", state.phase(), java.util.List.of(Phase.PAUSED, Phase.FAILED));
+            throw new PhaseConflictException("resume", state.phase(), List.of(Phase.PAUSED, Phase.FAILED));
         }
         Phase back = state.phase() == Phase.FAILED && state.interrupted() == Phase.UPGRADING ? Phase.CLONING : state.interrupted();
         move(back, reason);
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> translatorErrors =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> translatorErrors =
+            new ConcurrentHashMap<>();
 
     /** How often each translator's rows stopped this migration (metrics: errors by translator). */
-    public java.util.Map<String, Long> translatorErrors() {
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    public Map<String, Long> translatorErrors() {
+        Map<String, Long> out = new TreeMap<>();
         translatorErrors.forEach((t, n) -> out.put(t, n.get()));
         return out;
     }
 
     private void countTranslatorError(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof io.paraverse.applier.ApplyException a && a.translator() != null) {
-                translatorErrors.computeIfAbsent(a.translator(), t -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            if (c instanceof ApplyException a && a.translator() != null) {
+                translatorErrors.computeIfAbsent(a.translator(), t -> new AtomicLong()).incrementAndGet();
                 return;
             }
         }

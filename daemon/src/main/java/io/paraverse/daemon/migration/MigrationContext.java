@@ -1,21 +1,44 @@
 package io.paraverse.daemon.migration;
 
+import io.paraverse.applier.ApplierOptions;
+import io.paraverse.cloud.CredentialRef;
 import io.paraverse.cloud.ExistingProvisioner;
 import io.paraverse.cloud.LocalProvisioner;
 import io.paraverse.cloud.ProvisionedServer;
 import io.paraverse.cloud.Provisioner;
+import io.paraverse.daemon.clone.CloneProgressView;
+import io.paraverse.daemon.cutover.RecentKeyVerifier;
 import io.paraverse.daemon.migration.config.MigrationConfig;
 import io.paraverse.daemon.pipeline.Endpoint;
 import io.paraverse.daemon.pipeline.Pipeline;
 import io.paraverse.daemon.pipeline.PipelineConfig;
+import io.paraverse.daemon.pipeline.RecentKeys;
 import io.paraverse.daemon.pipeline.TranslatorSetup;
+import io.paraverse.daemon.verify.ApplyProgress;
+import io.paraverse.daemon.verify.CheckpointApplyProgress;
+import io.paraverse.daemon.verify.VerificationReport;
+import io.paraverse.daemon.verify.Verifier;
+import io.paraverse.daemon.verify.VerifyOptions;
+import io.paraverse.traffic.proxy.BuiltInProxySwitch;
+import io.paraverse.traffic.proxy.MySqlProxy;
+import io.paraverse.traffic.proxy.ProxyCredentials;
+import io.paraverse.translator.TranslationContext;
 import io.paraverse.translator.Translator;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -32,13 +55,13 @@ final class MigrationContext implements AutoCloseable {
     private volatile Pipeline pipeline;
     /** Where capture started (from the migration state): the start when the journal holds nothing yet. */
     String clonePoint;
-    private io.paraverse.traffic.proxy.BuiltInProxySwitch proxy;
+    private BuiltInProxySwitch proxy;
     /** The last verification's outcome (on demand or continuous); null before any. */
     volatile VerificationSummary lastVerification;
     /** The copy's per-table progress while CLONING (and the last one's afterwards), for status. */
-    volatile io.paraverse.daemon.clone.CloneProgressView copyProgress;
+    volatile CloneProgressView copyProgress;
     /** Source DDL the operator let through (from the migration state). */
-    java.util.Set<String> acknowledgedDdl = java.util.Set.of();
+    Set<String> acknowledgedDdl = Set.of();
 
     MigrationContext(MigrationConfig config, Path dir, Consumer<String> status) {
         this.config = config;
@@ -97,7 +120,7 @@ final class MigrationContext implements AutoCloseable {
 
     /** ec2 cost estimate: the upgrade's expected duration plus a day for clone and catch-up, when given. */
     private Double expectedHours() {
-        java.time.Duration d = config.upgradeOrEmpty().expectedDurationValue();
+        Duration d = config.upgradeOrEmpty().expectedDurationValue();
         return d == null ? null : d.plusDays(1).toMinutes() / 60.0;
     }
 
@@ -127,10 +150,10 @@ final class MigrationContext implements AutoCloseable {
         provisioner().teardown(config.name());
         target = null;
         Path journal = journalDir();
-        if (java.nio.file.Files.isDirectory(journal)) {
-            try (var paths = java.nio.file.Files.walk(journal)) {
-                for (Path f : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.deleteIfExists(f);
+        if (Files.isDirectory(journal)) {
+            try (var paths = Files.walk(journal)) {
+                for (Path f : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
                 }
             }
         }
@@ -157,25 +180,25 @@ final class MigrationContext implements AutoCloseable {
      * and kept for the daemon's life, whatever happens to the migration: the application depends on it. It forwards
      * to production until the cutover, to the clone after it. Null for other switches.
      */
-    synchronized io.paraverse.traffic.proxy.BuiltInProxySwitch proxy(boolean cutOver) {
+    synchronized BuiltInProxySwitch proxy(boolean cutOver) {
         var c = config.cutoverOrDefault();
         if (proxy == null && c.switchValue() == MigrationConfig.Cutover.SwitchKind.PROXY) {
             String listen = c.proxy().listen();
             int colon = listen.lastIndexOf(':');
             String host = listen.substring(0, colon).isEmpty() ? "0.0.0.0" : listen.substring(0, colon);
-            var users = new java.util.LinkedHashMap<String, io.paraverse.cloud.CredentialRef>();
+            var users = new LinkedHashMap<String, CredentialRef>();
             if (c.proxy().users() != null) {
-                c.proxy().users().forEach((u, ref) -> users.put(u, io.paraverse.cloud.CredentialRef.parse(ref)));
+                c.proxy().users().forEach((u, ref) -> users.put(u, CredentialRef.parse(ref)));
             }
-            io.paraverse.traffic.proxy.ProxyCredentials credentials = user -> java.util.Optional.ofNullable(users.get(user))
-                    .map(io.paraverse.cloud.CredentialRef::resolve);
+            ProxyCredentials credentials = user -> Optional.ofNullable(users.get(user))
+                    .map(CredentialRef::resolve);
             try {
-                var p = io.paraverse.traffic.proxy.MySqlProxy.start(new java.net.InetSocketAddress(host, Integer.parseInt(listen.substring(colon + 1))),
+                var p = MySqlProxy.start(new InetSocketAddress(host, Integer.parseInt(listen.substring(colon + 1))),
                         cutOver ? cloneAddress() : productionAddress(), credentials);
-                proxy = new io.paraverse.traffic.proxy.BuiltInProxySwitch(p);
+                proxy = new BuiltInProxySwitch(p);
                 status.accept("proxy: the application connects to " + p.listenAddress() + " -> " + p.backend());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot start the built-in proxy on " + listen + " (cutover.proxy.listen): "
+                throw new UncheckedIOException("cannot start the built-in proxy on " + listen + " (cutover.proxy.listen): "
                         + e.getMessage(), e);
             }
         }
@@ -186,12 +209,12 @@ final class MigrationContext implements AutoCloseable {
      * A verifier of production translated against the clone, re-checking rows against this migration's running
      * pipeline (or the target's checkpoint when none runs).
      */
-    io.paraverse.daemon.verify.Verifier verifier(io.paraverse.daemon.verify.VerifyOptions options) throws SQLException, IOException {
+    Verifier verifier(VerifyOptions options) throws SQLException, IOException {
         Endpoint t = target();
-        io.paraverse.daemon.verify.ApplyProgress progress = (position, timeout) -> {
+        ApplyProgress progress = (position, timeout) -> {
             Pipeline p = pipeline;
             if (p == null) {
-                return new io.paraverse.daemon.verify.CheckpointApplyProgress(t, io.paraverse.applier.ApplierOptions.DEFAULT_CHECKPOINT_SCHEMA,
+                return new CheckpointApplyProgress(t, ApplierOptions.DEFAULT_CHECKPOINT_SCHEMA,
                         config.name()).awaitApplied(position, timeout);
             }
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -203,36 +226,36 @@ final class MigrationContext implements AutoCloseable {
             }
             return true;
         };
-        return new io.paraverse.daemon.verify.Verifier(source, t, translators(), io.paraverse.translator.TranslationContext.of(
-                java.util.Map.of(), java.util.Map.of()), progress, options, line -> status.accept("verify: " + line));
+        return new Verifier(source, t, translators(), TranslationContext.of(
+                Map.of(), Map.of()), progress, options, line -> status.accept("verify: " + line));
     }
 
     /**
      * The cutover's last look at the rows changed most recently: read fast (production is fenced then, or about to
      * be), re-checked briefly.
      */
-    io.paraverse.daemon.cutover.RecentKeyVerifier recentKeyVerifier() {
+    RecentKeyVerifier recentKeyVerifier() {
         return (keys, budget) -> {
-            java.util.Map<String, List<List<Object>>> byTable = new java.util.LinkedHashMap<>();
+            Map<String, List<List<Object>>> byTable = new LinkedHashMap<>();
             for (var k : keys) {
                 List<Object> values = new ArrayList<>();
                 for (Object v : k.values()) {
-                    values.add(v instanceof io.paraverse.daemon.pipeline.RecentKeys.ByteKey b ? b.bytes() : v);
+                    values.add(v instanceof RecentKeys.ByteKey b ? b.bytes() : v);
                 }
                 byTable.computeIfAbsent(k.schema() + "." + k.table(), x -> new ArrayList<>()).add(values);
             }
             if (byTable.isEmpty()) {
-                return new io.paraverse.daemon.cutover.RecentKeyVerifier.Outcome(true, false, 0, "no key changed since the pipeline started");
+                return new RecentKeyVerifier.Outcome(true, false, 0, "no key changed since the pipeline started");
             }
-            var options = io.paraverse.daemon.verify.VerifyOptions.defaults(config.name()).rowsPerSecond(1_000_000)
+            var options = VerifyOptions.defaults(config.name()).rowsPerSecond(1_000_000)
                     .recheck(2, budget.dividedBy(4)).statementTimeout(budget);
             var report = verifier(options).keys(byTable);
-            return new io.paraverse.daemon.cutover.RecentKeyVerifier.Outcome(report.clean(), report.hasDifferences(), keys.size(), summary(report));
+            return new RecentKeyVerifier.Outcome(report.clean(), report.hasDifferences(), keys.size(), summary(report));
         };
     }
 
     /** One line for a verification: clean, or the first differences by table, key and column. */
-    static String summary(io.paraverse.daemon.verify.VerificationReport r) {
+    static String summary(VerificationReport r) {
         if (r.clean()) {
             return "clean (" + r.sourceRowsRead() + " rows)";
         }

@@ -5,6 +5,7 @@ import io.paraverse.cloud.CredentialRef;
 import io.paraverse.cloud.ExistingProvisioner;
 import io.paraverse.cloud.LocalProvisioner;
 import io.paraverse.cloud.ProvisionedServer;
+import io.paraverse.cloud.ec2.Ec2Provisioner;
 import io.paraverse.cloud.Provisioner;
 import io.paraverse.daemon.clone.CloneProgressView;
 import io.paraverse.daemon.cutover.RecentKeyVerifier;
@@ -111,7 +112,7 @@ final class MigrationContext implements AutoCloseable {
                 case LOCAL -> new LocalProvisioner(dir.resolve("provisioner"), config.target().localSettings());
                 case EXISTING -> new ExistingProvisioner(dir.resolve("provisioner"),
                         config.target().existingSettings(config.cloneOrDefault().schemas()));
-                case EC2 -> new io.paraverse.cloud.ec2.Ec2Provisioner(dir.resolve("provisioner"),
+                case EC2 -> new Ec2Provisioner(dir.resolve("provisioner"),
                         config.target().ec2().settings(expectedHours()));
             };
         }
@@ -126,7 +127,7 @@ final class MigrationContext implements AutoCloseable {
 
     /** After a successful cutover: an ec2 target becomes production (not reaped), or is terminated if temporary. */
     void afterCutover() {
-        if (provisioner() instanceof io.paraverse.cloud.ec2.Ec2Provisioner ec2) {
+        if (provisioner() instanceof Ec2Provisioner ec2) {
             try {
                 ec2.cutOver(config.name());
             } catch (RuntimeException e) { // the cutover itself succeeded; only the instance's tags are behind
@@ -331,7 +332,7 @@ final class MigrationContext implements AutoCloseable {
         }
         if (provisioner instanceof LocalProvisioner local) {
             local.close(); // stops the local server, keeps its datadir: the next start finds it again
-        } else if (provisioner instanceof io.paraverse.cloud.ec2.Ec2Provisioner ec2) {
+        } else if (provisioner instanceof Ec2Provisioner ec2) {
             ec2.close(); // the SDK client only: the instance runs on, found again on the next start
             provisioner = null;
         }

@@ -45,14 +45,15 @@ import static org.junit.jupiter.api.Assertions.*;
  * a writer changes production; the clone (found through the ec2 provisioner's persisted state) equals production
  * translated. Aborted, the instance is terminated and its state gone. Run again (same name, after forget) and cut over
  * with a hook switch, the instance is production: its expiry tag removed, tagged {@code paraverse:role=production},
- * never terminated. No password (bootstrap, rotated, production's, the AWS secret key) appears in the daemon's status
- * lines or its log.
+ * never terminated. Meanwhile the daemon's EC2 reaper (every second here) terminates an expired instance a crashed
+ * daemon left behind, but neither another owner's nor the running migration's own, expired as it is (lifetime 1ms).
+ * No password (bootstrap, rotated, production's, the AWS secret key) appears in the daemon's status lines or its log.
  */
 class Ec2MigrationTest {
     /** The bootstrap SQL in the user data (the heredoc UserDataScript writes). */
     private static final Pattern BOOTSTRAP_SQL = Pattern.compile("<<'PARAVERSE_SQL'\n(.*?)\nPARAVERSE_SQL\n", Pattern.DOTALL);
     private static final String AWS_SECRET = "e2eSecretKeyNotToBeLogged0123456789";
-    private static final List<String> AWS_PROPERTIES = List.of("aws.accessKeyId", "aws.secretAccessKey");
+    private static final List<String> PROPERTIES = List.of("aws.accessKeyId", "aws.secretAccessKey", "paraverse.ec2.reap-every");
 
     @TempDir
     Path work;
@@ -61,9 +62,10 @@ class Ec2MigrationTest {
 
     @BeforeEach
     void credentialsAndLogs() {
-        AWS_PROPERTIES.forEach(p -> oldProperties.add(System.getProperty(p)));
+        PROPERTIES.forEach(p -> oldProperties.add(System.getProperty(p)));
         System.setProperty("aws.accessKeyId", "AKIDE2ETESTKEY");
         System.setProperty("aws.secretAccessKey", AWS_SECRET);
+        System.setProperty("paraverse.ec2.reap-every", "1s");
         logs = new ListAppender<>();
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
@@ -72,11 +74,11 @@ class Ec2MigrationTest {
     @AfterEach
     void restore() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-        for (int i = 0; i < AWS_PROPERTIES.size(); i++) {
+        for (int i = 0; i < PROPERTIES.size(); i++) {
             if (oldProperties.get(i) == null) {
-                System.clearProperty(AWS_PROPERTIES.get(i));
+                System.clearProperty(PROPERTIES.get(i));
             } else {
-                System.setProperty(AWS_PROPERTIES.get(i), oldProperties.get(i));
+                System.setProperty(PROPERTIES.get(i), oldProperties.get(i));
             }
         }
     }
@@ -87,6 +89,12 @@ class Ec2MigrationTest {
              MariaDbServer instanceDb = MariaDbServer.start(MariaDbOptions.source("ec2mig-instance"));
              FakeEc2 ec2 = new FakeEc2()) {
             ec2.onLaunch = i -> cloudInit(instanceDb, i);
+            // left behind by a crashed daemon (expired; ours to reap), and another owner's (not ours)
+            String past = java.time.Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+            FakeEc2.FakeInstance leftBehind = ec2.add("running", java.util.Map.of("paraverse:migration", "left-behind",
+                    "paraverse:owner", "e2e", "paraverse:expires-at", past));
+            FakeEc2.FakeInstance othersOwn = ec2.add("running", java.util.Map.of("paraverse:migration", "bobs",
+                    "paraverse:owner", "bob", "paraverse:expires-at", past));
             ShopSplitFixture shop = new ShopSplitFixture(source, work);
             Path hook = CutoverTestSupport.hookScript(work);
             Path yaml = shop.prepare("snapshot", 2000, 1000, String.join("\n",
@@ -106,7 +114,8 @@ class Ec2MigrationTest {
                 assertEquals(List.of(Phase.PROVISIONING, Phase.CLONING, Phase.UPGRADING, Phase.CATCHING_UP, Phase.READY),
                         first.state().history().stream().map(h -> h.to()).toList());
                 assertEquals(1, ec2.requests("RunInstances").size(), "one instance launched");
-                FakeEc2.FakeInstance instance = ec2.instances.values().iterator().next();
+                FakeEc2.FakeInstance instance = ec2.instances.values().stream()
+                        .filter(i -> ShopSplitFixture.NAME.equals(i.tags.get("paraverse:migration"))).findFirst().orElseThrow();
                 assertEquals("running", instance.state);
                 assertEquals(ShopSplitFixture.NAME, instance.tags.get("paraverse:migration"));
                 var state = provisionerState(data).orElseThrow();
@@ -114,6 +123,12 @@ class Ec2MigrationTest {
                 assertEquals(instance.id, state.details().get("instanceId"));
                 assertEquals("127.0.0.1", state.host());
                 assertEquals(instanceDb.port(), state.port());
+                // the daemon's reaper (every second here) terminated what was left behind, not bob's, and not this
+                // migration's instance although its lifetime (1ms) has passed: the migration is live
+                awaitTerminated(leftBehind);
+                assertEquals("running", othersOwn.state);
+                assertEquals("running", instance.state);
+                assertTrue(instance.tags.containsKey("paraverse:expires-at"));
                 assertTrue(lines(out).stream().anyMatch(l -> l.startsWith("target: ec2 server 127.0.0.1:" + instanceDb.port()
                         + " (EC2 " + instance.id)), "the status names the instance:\n" + String.join("\n", lines(out)));
                 secrets.add(bootstrapPassword(instance));
@@ -126,8 +141,7 @@ class Ec2MigrationTest {
                 // 2. abort: the instance is terminated, the provisioner's state and secrets gone
                 first.submit(new MigrationRunner.Abort("e2e: abort an ec2 migration")).get(60, TimeUnit.SECONDS);
                 assertEquals(Phase.ABORTED, first.state().phase());
-                assertEquals(List.of(instance.id), ec2.requests("TerminateInstances").stream()
-                        .map(r -> r.get("InstanceId.1")).toList(), "TerminateInstances for the migration's instance");
+                assertEquals(1, terminations(ec2, instance.id), "TerminateInstances for the migration's instance");
                 assertEquals("terminated", instance.state);
                 assertTrue(provisionerState(data).isEmpty(), "the ec2 state is gone after abort");
                 try (var files = Files.list(data.resolve(ShopSplitFixture.NAME).resolve("provisioner"))) {
@@ -140,9 +154,9 @@ class Ec2MigrationTest {
                 MigrationRunner second = daemon.create(Files.readString(yaml), work);
                 shop.startWriter();
                 await(second, Phase.READY, out);
-                assertEquals(2, ec2.instances.size(), "a new instance for the new run");
-                FakeEc2.FakeInstance instance2 = ec2.instances.values().stream().filter(i -> !i.id.equals(instance.id))
-                        .findFirst().orElseThrow();
+                assertEquals(2, ec2.requests("RunInstances").size(), "a new instance for the new run");
+                FakeEc2.FakeInstance instance2 = ec2.instances.values().stream().filter(i -> !i.id.equals(instance.id)
+                        && ShopSplitFixture.NAME.equals(i.tags.get("paraverse:migration"))).findFirst().orElseThrow();
                 var state2 = provisionerState(data).orElseThrow();
                 assertEquals(instance2.id, state2.details().get("instanceId"));
                 secrets.add(bootstrapPassword(instance2));
@@ -161,7 +175,9 @@ class Ec2MigrationTest {
                 assertEquals("running", instance2.state);
                 assertEquals("production", instance2.tags.get("paraverse:role"));
                 assertFalse(instance2.tags.containsKey("paraverse:expires-at"), "expiry removed: " + instance2.tags);
-                assertEquals(1, ec2.requests("TerminateInstances").size(), "only the aborted run's instance was terminated");
+                Thread.sleep(1_500); // a reaper round after the cutover
+                assertEquals(0, terminations(ec2, instance2.id), "the production instance was never terminated");
+                assertEquals("running", othersOwn.state);
                 assertEquals("production", provisionerState(data).orElseThrow().details().get("phase"));
                 assertNull(shop.awaitCloneEqualsProduction(data));
             }
@@ -188,7 +204,7 @@ class Ec2MigrationTest {
         assertTrue(text.contains(local), text);
         Files.writeString(yaml, text.replace(local, "target: {provisioner: ec2, ec2: {region: us-east-1, endpoint: '"
                 + ec2.endpoint() + "', image_id: ami-0123456789abcdef0, instance_types: [r6i.large], subnets: [subnet-aaa],"
-                + " security_groups: [sg-111], owner: e2e, lifetime: 1d, port: " + port + ", running_timeout: 20s,"
+                + " security_groups: [sg-111], owner: e2e, lifetime: 1ms, port: " + port + ", running_timeout: 20s,"
                 + " ready_timeout: 20s, poll_interval: 200ms, price_per_hour: {r6i.large: 0.252}}}"));
     }
 
@@ -221,6 +237,20 @@ class Ec2MigrationTest {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cloud-init on " + i.id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long terminations(FakeEc2 ec2, String instanceId) {
+        return ec2.requests("TerminateInstances").stream()
+                .filter(r -> r.entrySet().stream().anyMatch(e -> e.getKey().startsWith("InstanceId.") && e.getValue().equals(instanceId)))
+                .count();
+    }
+
+    private static void awaitTerminated(FakeEc2.FakeInstance i) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!"terminated".equals(i.state)) {
+            assertTrue(System.nanoTime() < deadline, i.id + " not terminated: " + i.state + " " + i.tags);
+            Thread.sleep(100);
         }
     }
 

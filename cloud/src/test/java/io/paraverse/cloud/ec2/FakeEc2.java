@@ -87,7 +87,7 @@ public final class FakeEc2 implements AutoCloseable {
     }
 
     /** An instance as if launched earlier (for the reaper). */
-    FakeInstance add(String state, Map<String, String> tags) {
+    public FakeInstance add(String state, Map<String, String> tags) {
         FakeInstance i;
         synchronized (this) {
             i = new FakeInstance(String.format("i-%017x", next++), "t3.micro", null, null, null, Instant.now());

@@ -35,6 +35,15 @@ public final class Ec2Reaper {
 
     /** Every Paraverse instance found (expired or not), terminating the expired ones unless {@code dryRun}. */
     public List<Candidate> reap(boolean dryRun, String owner) {
+        return reap(dryRun, owner, migration -> false);
+    }
+
+    /**
+     * As {@link #reap(boolean, String)}, but an expired instance whose {@code paraverse:migration} the caller says is
+     * still live (the daemon running it: its expiry is only moved forward when it provisions) is left alone, with a
+     * warning.
+     */
+    public List<Candidate> reap(boolean dryRun, String owner, java.util.function.Predicate<String> liveMigration) {
         List<Filter> filters = new ArrayList<>();
         filters.add(Filter.builder().name("tag-key").values(Ec2Tags.MIGRATION).build());
         filters.add(Filter.builder().name("tag-key").values(Ec2Tags.EXPIRES_AT).build());
@@ -57,12 +66,16 @@ public final class Ec2Reaper {
                     expiresAt = null;
                 }
                 boolean isExpired = expiresAt != null && expiresAt.isBefore(now);
-                if (isExpired) {
+                String migration = Ec2Tags.value(i, Ec2Tags.MIGRATION).orElse("");
+                boolean spared = isExpired && liveMigration.test(migration);
+                if (spared) {
+                    log.warn("EC2 instance {} of migration {} expired at {} but the migration is live here; left alone"
+                            + " (a longer target.ec2.lifetime avoids this)", i.instanceId(), migration, expiresAt);
+                } else if (isExpired) {
                     expired.add(i.instanceId());
                 }
-                seen.add(new Candidate(i.instanceId(), Ec2Tags.value(i, Ec2Tags.MIGRATION).orElse(""),
-                        Ec2Tags.value(i, Ec2Tags.OWNER).orElse(""), i.state().nameAsString(), expiresAt, isExpired,
-                        isExpired && !dryRun));
+                seen.add(new Candidate(i.instanceId(), migration, Ec2Tags.value(i, Ec2Tags.OWNER).orElse(""),
+                        i.state().nameAsString(), expiresAt, isExpired, isExpired && !spared && !dryRun));
             }
         }
         if (!dryRun && !expired.isEmpty()) {

@@ -28,18 +28,19 @@ import java.util.function.Consumer;
  * reaper make: RunInstances, DescribeInstances (instance ids; filters tag:K, tag-key, instance-state-name),
  * TerminateInstances, CreateTags, DeleteTags. It records every request's parameters and can answer with capacity
  * errors per instance type, throttle the next calls, keep instances pending, and hold a RunInstances answer (a daemon
- * killed mid-call). RunInstances honours client tokens as EC2 does.
+ * killed mid-call). RunInstances honours client tokens as EC2 does. Public for the end-to-end suite (src/test), which
+ * gets it from this module's test-jar.
  */
-final class FakeEc2 implements AutoCloseable {
-    static final class FakeInstance {
-        final String id;
+public final class FakeEc2 implements AutoCloseable {
+    public static final class FakeInstance {
+        public final String id;
         final String type;
         final String subnet;
         final String clientToken;
         final String userData;
-        final Map<String, String> tags = new LinkedHashMap<>();
+        public final Map<String, String> tags = new LinkedHashMap<>();
         final Instant launchTime;
-        volatile String state = "pending";
+        public volatile String state = "pending";
         volatile int describes;
 
         FakeInstance(String id, String type, String subnet, String clientToken, String userData, Instant launchTime) {
@@ -51,42 +52,42 @@ final class FakeEc2 implements AutoCloseable {
             this.launchTime = launchTime;
         }
 
-        String decodedUserData() {
+        public String decodedUserData() {
             return userData == null ? null : new String(Base64.getDecoder().decode(userData), StandardCharsets.UTF_8);
         }
     }
 
     private final HttpServer server;
     final List<Map<String, String>> requests = Collections.synchronizedList(new ArrayList<>());
-    final Map<String, FakeInstance> instances = Collections.synchronizedMap(new LinkedHashMap<>());
+    public final Map<String, FakeInstance> instances = Collections.synchronizedMap(new LinkedHashMap<>());
     final Set<String> typesWithoutCapacity = Collections.synchronizedSet(new HashSet<>());
     final Deque<String> throttleActions = new ArrayDeque<>(); // each entry: throttle the next call of that action once
     volatile int pendingDescribes = 1;
     volatile String privateIp = "127.0.0.1";
-    volatile Consumer<FakeInstance> onLaunch = i -> { };
+    public volatile Consumer<FakeInstance> onLaunch = i -> { };
     volatile CountDownLatch holdRunInstances; // while set, RunInstances records the instance and does not answer
     final CountDownLatch runInstancesReceived = new CountDownLatch(1);
     private int next = 1;
 
-    FakeEc2() throws IOException {
+    public FakeEc2() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    List<Map<String, String>> requests(String action) {
+    public List<Map<String, String>> requests(String action) {
         synchronized (requests) {
             return requests.stream().filter(r -> action.equals(r.get("Action"))).toList();
         }
     }
 
     /** An instance as if launched earlier (for the reaper). */
-    FakeInstance add(String state, Map<String, String> tags) {
+    public FakeInstance add(String state, Map<String, String> tags) {
         FakeInstance i;
         synchronized (this) {
             i = new FakeInstance(String.format("i-%017x", next++), "t3.micro", null, null, null, Instant.now());

@@ -20,7 +20,8 @@ import java.util.function.BiConsumer;
 /**
  * The migrations one daemon hosts, each on its own {@link MigrationRunner}. Definitions come from the files given on
  * the command line and from those created through the API, which are kept in {@code <data-dir>/definitions/} so a
- * restarted daemon runs them again.
+ * restarted daemon runs them again. While a migration uses an ec2 target, the EC2 reaper runs periodically
+ * ({@link Ec2ReapSchedule}).
  */
 public final class DaemonService implements AutoCloseable {
     private final Path dataDir;
@@ -28,6 +29,7 @@ public final class DaemonService implements AutoCloseable {
     private final BiConsumer<String, io.paraverse.daemon.migration.state.MigrationState.Transition> transitions;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<String, MigrationRunner> runners = new LinkedHashMap<>();
+    private final Ec2ReapSchedule ec2Reaper = new Ec2ReapSchedule(this::runners);
 
     /**
      * @param say         receives each migration's status lines
@@ -96,6 +98,7 @@ public final class DaemonService implements AutoCloseable {
         m.onTransition(t -> transitions.accept(c.name(), t));
         MigrationRunner r = new MigrationRunner(m, running::get, line -> say.accept(c.name(), line));
         runners.put(c.name(), r);
+        ec2Reaper.migrationStarted(c);
         return r.start();
     }
 
@@ -146,6 +149,7 @@ public final class DaemonService implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
+        ec2Reaper.close();
         List<MigrationRunner> all = runners();
         long deadline = System.currentTimeMillis() + 60_000;
         for (MigrationRunner r : all) {

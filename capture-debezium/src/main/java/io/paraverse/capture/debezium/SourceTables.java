@@ -153,6 +153,8 @@ final class SourceTables implements AutoCloseable {
             charset = null;
         }
         int length = type == SqlType.BIT ? (int) precision : type == SqlType.BINARY ? (int) octets : 0;
+        // the binlog's signedness metadata marks YEAR unsigned, and BinlogCapture reports it so
+        unsigned |= type == SqlType.YEAR;
         return new ColumnInfo(new Column(name, type, unsigned, charset),
                 type == SqlType.DECIMAL ? scale : 0, type.isTemporal() ? fsp : 0, length);
     }

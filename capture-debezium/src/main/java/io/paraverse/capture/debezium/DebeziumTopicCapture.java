@@ -156,9 +156,10 @@ public final class DebeziumTopicCapture implements DebeziumCapture {
             }
         }
         if (config.transactionTopic() != null && first && !all.containsKey(config.transactionTopic())) {
-            throw new DebeziumCaptureException("Kafka at " + config.bootstrapServers() + " has no transaction metadata"
-                    + " topic " + config.transactionTopic() + ": set provide.transaction.metadata=true on the connector,"
-                    + " or configure the capture without a transaction topic (grouping by GTID, one partition only)");
+            // Kafka Connect creates topics on first use; row events with a transaction block wait for it, and rows
+            // without one fail (provide.transaction.metadata is off)
+            log.warn("Kafka at {} has no transaction metadata topic {} yet: it is read once it appears (the connector"
+                    + " needs provide.transaction.metadata=true)", config.bootstrapServers(), config.transactionTopic());
         }
         if (config.transactionTopic() == null && dataPartitions > 1) {
             throw new DebeziumCaptureException("without transaction metadata the change events of prefix "

@@ -30,8 +30,13 @@ sealed interface ChangeEvent {
     record Boundary(boolean begin, String transactionId, long eventCount, long tsMillis) implements ChangeEvent {
     }
 
-    /** A record of the schema change topic. */
-    record Ddl(String schema, String sql, Source source) implements ChangeEvent {
+    /**
+     * A record of the schema change topic.
+     *
+     * @param tableChanges Debezium's {@code tableChanges} array: the tables' definitions after the statement
+     */
+    record Ddl(String schema, String sql, Source source, com.fasterxml.jackson.databind.JsonNode tableChanges)
+            implements ChangeEvent {
     }
 
     /** A tombstone, heartbeat or other record that changes nothing. */

@@ -75,7 +75,8 @@ final class ChangeEventDecoder {
         }
         if (payload.has("ddl")) {
             String db = payload.path("databaseName").asText("");
-            return new ChangeEvent.Ddl(db, payload.get("ddl").asText(), source(payload.path("source")));
+            return new ChangeEvent.Ddl(db, payload.get("ddl").asText(), source(payload.path("source")),
+                    payload.path("tableChanges"));
         }
         return new ChangeEvent.Ignored("record without op/status/ddl on " + topic);
     }
@@ -109,13 +110,20 @@ final class ChangeEventDecoder {
         JsonNode after = p.get("after");
         JsonNode image = after != null && !after.isNull() ? after : before;
         if (!sameColumns(shape, image)) {
-            shape = tables.refresh(db, table); // the table changed (DDL) since it was cached
-            if (!sameColumns(shape, image)) {
+            // columns added since the event was written (the common online DDL) keep their types: the known
+            // definition narrowed to the event's columns describes it; else ask the source again
+            SourceTables.Shape narrowed = SourceTables.project(shape, names(image));
+            if (narrowed == null) {
+                shape = tables.refresh(db, table);
+                narrowed = sameColumns(shape, image) ? shape : SourceTables.project(shape, names(image));
+            }
+            if (narrowed == null) {
                 throw new DebeziumCaptureException("a change event of " + db + "." + table + " on topic " + topic
                         + " (gtid " + source.gtid() + ") has columns " + names(image) + " but the source table has "
                         + shape.def().columns().stream().map(c -> c.name()).toList() + ": the table was altered after"
                         + " this event was written, so its values cannot be typed. Replay must start after the DDL.");
             }
+            shape = narrowed;
         }
         Map<String, String> logical = logicalNames(schema);
         String where = db + "." + table;

@@ -73,15 +73,39 @@ public final class DebeziumEngineCapture implements DebeziumCapture {
                 }
                 open.add(row);
             } else if (e instanceof ChangeEvent.Ddl ddl) {
+                if (open.isEmpty()) {
+                    openGtid = null; // the BEGIN Debezium emits for a DDL statement: the DDL is its transaction
+                }
                 flushOpen();
-                tables.invalidate(ddl.schema());
-                if (ddl.source().gtid() != null) {
+                applySchemaChange(ddl);
+                if (ddl.source().gtid() != null) { // snapshot schema records have none and were not source events
                     delivery.deliverDdl(ddl);
                 }
             }
         }
         if (!inTransaction) {
             flushOpen();
+        }
+    }
+
+    /** Table shapes follow the stream's schema history, so rows are typed as they were when written. */
+    private void applySchemaChange(ChangeEvent.Ddl ddl) {
+        boolean defined = false;
+        for (var change : ddl.tableChanges()) {
+            String id = change.path("id").asText(""); // "db"."table"
+            String[] parts = id.replace("\"", "").split("\\.", 2);
+            if (parts.length != 2) {
+                continue;
+            }
+            if ("DROP".equals(change.path("type").asText()) || change.path("table").isNull()) {
+                tables.forget(parts[0], parts[1]);
+            } else {
+                tables.define(parts[0], parts[1], change.path("table"));
+            }
+            defined = true;
+        }
+        if (!defined && !ddl.tableChanges().isEmpty()) {
+            tables.invalidate(ddl.schema());
         }
     }
 

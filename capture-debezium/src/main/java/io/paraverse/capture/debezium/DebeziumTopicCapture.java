@@ -236,6 +236,16 @@ public final class DebeziumTopicCapture implements DebeziumCapture {
             p.at(tp, r.offset());
             if (b.begin()) {
                 if (!p.begun) {
+                    // Debezium writes a BEGIN but no END for a DDL statement; the metadata topic is written in
+                    // order, so an earlier transaction still without END when the next begins has no rows to wait for
+                    order.removeIf(id -> {
+                        Pending q = pending.get(id);
+                        if (!q.ended && q.rows.isEmpty()) {
+                            pending.remove(id);
+                            return true;
+                        }
+                        return false;
+                    });
                     p.begun = true;
                     order.add(b.transactionId());
                 }

@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -52,7 +51,6 @@ final class EmbeddedEngine implements AutoCloseable {
     private DebeziumEngine<io.debezium.engine.ChangeEvent<String, String>> engine;
     private Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final CountDownLatch streaming = new CountDownLatch(1);
 
     /** @param schemas whether values carry the JSON converter's schemas ({@code schemas.enable}) */
     EmbeddedEngine(DebeziumEngineConfig config, boolean schemas) {
@@ -83,7 +81,6 @@ final class EmbeddedEngine implements AutoCloseable {
         engine = DebeziumEngine.create(Json.class)
                 .using(p)
                 .notifying((records, committer) -> {
-                    streaming.countDown();
                     List<Record> batch = new ArrayList<>(records.size());
                     for (var r : records) {
                         batch.add(new Record(r.destination(), r.key(), r.value()));
@@ -104,27 +101,30 @@ final class EmbeddedEngine implements AutoCloseable {
                 })
                 .using((success, message, error) -> {
                     if (!success) {
-                        failure.compareAndSet(null, error != null ? error
-                                : new DebeziumCaptureException("the Debezium engine stopped: " + message));
+                        failure.compareAndSet(null, explain(message, error));
                         log.error("Debezium engine {} stopped: {}", config.name(), message, error);
                     }
-                    streaming.countDown();
                 })
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void taskStarted() {
-                        streaming.countDown();
-                    }
+                        }
                 })
                 .build();
         thread = new Thread(engine, "debezium-engine-" + config.name());
         thread.setDaemon(true);
         thread.start();
         try {
-            if (!streaming.await(120, TimeUnit.SECONDS)) {
-                close();
-                throw new DebeziumCaptureException("the Debezium engine for " + config.host() + ":" + config.port()
-                        + " did not start within 120 s");
+            // taskStarted comes before the connector has read the schema and connected to the binlog; changes made
+            // in between would be decoded with a newer schema, so wait for the streaming metrics to say connected
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!connected() && failure.get() == null) {
+                if (System.nanoTime() > deadline) {
+                    close();
+                    throw new DebeziumCaptureException("the Debezium engine for " + config.host() + ":" + config.port()
+                            + " did not start streaming within 120 s");
+                }
+                Thread.sleep(20);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -210,6 +210,38 @@ final class EmbeddedEngine implements AutoCloseable {
         }
     }
 
+    /** The engine's failure with its root cause in the message (Debezium's own top-level message says little). */
+    private DebeziumCaptureException explain(String message, Throwable error) {
+        Throwable root = error;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root == null ? message : root.getMessage();
+        String hint = why != null && why.contains("schema size")
+                ? ": a captured table was altered between the start position and the time the engine rebuilt its schema"
+                + " history from the current schema (snapshot.mode=recovery), so older rows cannot be decoded. Start"
+                + " from a position after the last DDL on the captured tables, or use the binlog capture."
+                : "; see the log for Debezium's stack trace.";
+        return new DebeziumCaptureException("the Debezium engine " + config.name() + " for " + config.host() + ":"
+                + config.port() + " stopped: " + why + hint, error);
+    }
+
+    /** Whether the connector's streaming metrics MBean reports a live binlog connection. */
+    private boolean connected() {
+        try {
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            for (javax.management.ObjectName n : server.queryNames(new javax.management.ObjectName(
+                    "debezium.*:type=connector-metrics,context=streaming,server=" + config.name() + ",*"), null)) {
+                if (Boolean.TRUE.equals(server.getAttribute(n, "Connected"))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (javax.management.JMException e) {
+            return false;
+        }
+    }
+
     /** The error that stopped the engine, or null. */
     Throwable failure() {
         return failure.get();
@@ -226,6 +258,8 @@ final class EmbeddedEngine implements AutoCloseable {
             if (engine != null) {
                 engine.close();
             }
+        } catch (IllegalStateException e) {
+            // already shut down after a failure
         } catch (IOException e) {
             log.warn("closing the Debezium engine {}: {}", config.name(), e.getMessage());
         }

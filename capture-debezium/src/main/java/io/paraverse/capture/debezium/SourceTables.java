@@ -4,6 +4,8 @@ import io.paraverse.translator.Column;
 import io.paraverse.translator.SqlType;
 import io.paraverse.translator.TableDef;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -50,6 +52,66 @@ final class SourceTables implements AutoCloseable {
         Shape s = load(schema, table);
         cache.put(schema + "." + table, s);
         return s;
+    }
+
+    /**
+     * The shape narrowed to {@code names} in that order, or null if one is missing or the primary key would be cut.
+     */
+    static Shape project(Shape shape, List<String> names) {
+        List<ColumnInfo> cols = new ArrayList<>();
+        for (String n : names) {
+            ColumnInfo c = shape.columns().stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
+            if (c == null) {
+                return null;
+            }
+            cols.add(c);
+        }
+        if (!names.containsAll(shape.def().primaryKey())) {
+            return null;
+        }
+        return new Shape(new TableDef(shape.def().schema(), shape.def().table(),
+                cols.stream().map(ColumnInfo::column).toList(), shape.def().primaryKey()), List.copyOf(cols));
+    }
+
+    /**
+     * Defines a table from Debezium's schema history ({@code tableChanges[].table}): the shape at that point of the
+     * stream, which the engine delivers in order with the rows — unlike the source's information_schema, which
+     * already shows later DDL while older rows are still being read.
+     */
+    void define(String schema, String table, JsonNode t) {
+        String where = schema + "." + table;
+        String tableCharset = t.path("defaultCharsetName").asText(null);
+        List<ColumnInfo> cols = new ArrayList<>();
+        for (JsonNode c : t.path("columns")) {
+            String name = c.path("name").asText();
+            String typeName = c.path("typeName").asText("").toLowerCase(java.util.Locale.ROOT);
+            boolean unsigned = typeName.contains("unsigned");
+            String base = typeName.replace(" unsigned", "").replace(" zerofill", "").trim();
+            String charset = c.hasNonNull("charsetName") ? c.get("charsetName").asText() : null;
+            SqlType type = switch (base) {
+                case "bool", "boolean" -> SqlType.TINYINT;
+                case "dec", "fixed" -> SqlType.DECIMAL;
+                case "real", "double precision" -> SqlType.DOUBLE;
+                case "json" -> SqlType.TEXT; // MariaDB's JSON is LONGTEXT, as the binlog says
+                default -> typeFor(base, where + "." + name);
+            };
+            if (base.equals("json")) {
+                charset = "utf8mb4";
+            }
+            int length = c.path("length").asInt(0);
+            ColumnInfo info = column(name, type, unsigned, charset, c.path("scale").asInt(0), length, length,
+                    tableCharset);
+            cols.add(info);
+        }
+        List<String> pk = new ArrayList<>();
+        t.path("primaryKeyColumnNames").forEach(n -> pk.add(n.asText()));
+        List<Column> defs = cols.stream().map(ColumnInfo::column).toList();
+        cache.put(where, new Shape(new TableDef(schema, table, defs, pk), List.copyOf(cols)));
+    }
+
+    /** Forgets a table (dropped, or renamed away). */
+    void forget(String schema, String table) {
+        cache.remove(schema + "." + table);
     }
 
     /** Forgets all tables of a schema (after DDL in it). */
@@ -110,13 +172,31 @@ final class SourceTables implements AutoCloseable {
         String name = rs.getString(1);
         String dataType = rs.getString(2).toLowerCase(java.util.Locale.ROOT);
         String columnType = rs.getString(3).toLowerCase(java.util.Locale.ROOT);
-        String charset = rs.getString(4);
-        long precision = rs.getLong(5);
-        int scale = rs.getInt(6);
-        int fsp = rs.getInt(7);
+        SqlType type = typeFor(dataType, table + "." + name);
         long octets = rs.getLong(8);
-        boolean unsigned = columnType.contains("unsigned");
-        SqlType type = switch (dataType) {
+        int length = type == SqlType.BIT ? (int) rs.getLong(5) : (int) Math.min(octets, Integer.MAX_VALUE);
+        return column(name, type, columnType.contains("unsigned"), rs.getString(4), rs.getInt(6), rs.getInt(7), length,
+                null);
+    }
+
+    /** A column as BinlogCapture describes it: charsets only on character types, YEAR unsigned as in the binlog. */
+    private static ColumnInfo column(String name, SqlType type, boolean unsigned, String charset, int scale, int fsp,
+                                     int length, String tableCharset) {
+        boolean character = type == SqlType.CHAR || type == SqlType.VARCHAR || type == SqlType.TEXT
+                || type == SqlType.ENUM || type == SqlType.SET;
+        if (!character || "binary".equals(charset)) {
+            charset = null;
+        } else if (charset == null) {
+            charset = tableCharset;
+        }
+        unsigned |= type == SqlType.YEAR; // the binlog's signedness metadata marks YEAR unsigned
+        return new ColumnInfo(new Column(name, type, unsigned, charset),
+                type == SqlType.DECIMAL ? scale : 0, type.isTemporal() ? fsp : 0,
+                type == SqlType.BIT || type == SqlType.BINARY ? length : 0);
+    }
+
+    private static SqlType typeFor(String dataType, String where) {
+        return switch (dataType) {
             case "tinyint" -> SqlType.TINYINT;
             case "smallint" -> SqlType.SMALLINT;
             case "mediumint" -> SqlType.MEDIUMINT;
@@ -142,21 +222,9 @@ final class SourceTables implements AutoCloseable {
             case "tinyblob", "blob", "mediumblob", "longblob" -> SqlType.BLOB;
             case "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
                  "geometrycollection" -> SqlType.GEOMETRY;
-            default -> throw new DebeziumCaptureException("column " + table + "." + name + " has type " + columnType
+            default -> throw new DebeziumCaptureException("column " + where + " has type " + dataType
                     + ", which the Debezium capture does not support; exclude the table or change the column type");
         };
-        if (type.isBinary() || "binary".equals(charset)) {
-            charset = null;
-        }
-        if (!(type == SqlType.CHAR || type == SqlType.VARCHAR || type == SqlType.TEXT || type == SqlType.ENUM
-                || type == SqlType.SET)) {
-            charset = null;
-        }
-        int length = type == SqlType.BIT ? (int) precision : type == SqlType.BINARY ? (int) octets : 0;
-        // the binlog's signedness metadata marks YEAR unsigned, and BinlogCapture reports it so
-        unsigned |= type == SqlType.YEAR;
-        return new ColumnInfo(new Column(name, type, unsigned, charset),
-                type == SqlType.DECIMAL ? scale : 0, type.isTemporal() ? fsp : 0, length);
     }
 
     private Connection connection() throws SQLException {

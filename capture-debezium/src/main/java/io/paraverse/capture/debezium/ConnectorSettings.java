@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param decimalHandling        Debezium's {@code decimal.handling.mode}: {@code precise} or {@code string}
  *                               ({@code double} loses digits and is refused)
  * @param timePrecision          {@code time.precision.mode}: {@code adaptive_time_microseconds} (Debezium's default
- *                               for MySQL/MariaDB), {@code adaptive}, {@code connect} (exact only for fractional
- *                               seconds up to 3 digits; finer values are refused) or {@code isostring}
+ *                               for MySQL/MariaDB) or {@code connect} (exact only for fractional seconds up to 3
+ *                               digits; columns with more are refused). {@code isostring} is refused: Debezium writes
+ *                               null for TIME values below 00:00:00 or from 24:00:00 on. ({@code adaptive} is no longer
+ *                               accepted by the MySQL/MariaDB connectors.)
  * @param binaryHandling         {@code binary.handling.mode}: {@code bytes}, {@code base64}, {@code base64-url-safe}
  *                               or {@code hex}
  * @param bigintUnsignedHandling {@code bigint.unsigned.handling.mode}: {@code long} or {@code precise}
@@ -22,8 +24,7 @@ public record ConnectorSettings(String decimalHandling, String timePrecision, St
                                 String bigintUnsignedHandling) {
     public ConnectorSettings {
         decimalHandling = check("decimal.handling.mode", decimalHandling, "precise", "string");
-        timePrecision = check("time.precision.mode", timePrecision, "adaptive_time_microseconds", "adaptive", "connect",
-                "isostring");
+        timePrecision = check("time.precision.mode", timePrecision, "adaptive_time_microseconds", "connect");
         binaryHandling = check("binary.handling.mode", binaryHandling, "bytes", "base64", "base64-url-safe", "hex");
         bigintUnsignedHandling = check("bigint.unsigned.handling.mode", bigintUnsignedHandling, "long", "precise");
     }
@@ -58,7 +59,9 @@ public record ConnectorSettings(String decimalHandling, String timePrecision, St
             }
         }
         String why = key.equals("decimal.handling.mode") && v.equals("double")
-                ? " (double rounds DECIMAL values to 15-17 digits, so they cannot be replayed exactly)" : "";
+                ? " (double rounds DECIMAL values to 15-17 digits, so they cannot be replayed exactly)"
+                : key.equals("time.precision.mode") && v.equals("isostring")
+                ? " (Debezium writes null for TIME values below 00:00:00 or from 24:00:00 on)" : "";
         throw new IllegalArgumentException(key + "=" + value + " is not supported" + why + "; use one of "
                 + String.join(", ", accepted) + " in the Debezium connector configuration");
     }

@@ -112,17 +112,11 @@ final class ValueConverter {
     }
 
     private static String date(JsonNode v, String logical) {
-        if (v.isTextual()) { // time.precision.mode=isostring
-            return v.textValue().substring(0, 10);
-        }
         LocalDate d = LocalDate.ofEpochDay(v.longValue());
         return pad4(d.getYear()) + "-" + pad2(d.getMonthValue()) + "-" + pad2(d.getDayOfMonth());
     }
 
     private String time(JsonNode v, int fsp, String logical, String where) {
-        if (v.isTextual()) {
-            return isoTime(v.textValue(), fsp);
-        }
         long micros = switch (unit(logical, fsp, "io.debezium.time.Time", "org.apache.kafka.connect.data.Time")) {
             case 'u' -> v.longValue();
             case 'n' -> Math.floorDiv(v.longValue(), 1000);
@@ -138,9 +132,6 @@ final class ValueConverter {
     }
 
     private String datetime(JsonNode v, int fsp, String logical, String where) {
-        if (v.isTextual()) {
-            return render(LocalDateTime.parse(v.textValue().replace(' ', 'T')), fsp);
-        }
         long micros = switch (unit(logical, fsp, "io.debezium.time.Timestamp", "org.apache.kafka.connect.data.Timestamp")) {
             case 'u' -> v.longValue();
             case 'n' -> Math.floorDiv(v.longValue(), 1000);
@@ -181,7 +172,6 @@ final class ValueConverter {
         }
         return switch (settings.timePrecision()) {
             case "adaptive_time_microseconds" -> millisName.endsWith(".Time") || fsp > 3 ? 'u' : 'm';
-            case "adaptive" -> fsp > 3 ? 'u' : 'm';
             default -> 'm';
         };
     }
@@ -193,18 +183,6 @@ final class ValueConverter {
                     + " connector with time.precision.mode=adaptive_time_microseconds.");
         }
         return millis;
-    }
-
-    private static String isoTime(String s, int fsp) {
-        // isostring TIME: "HH:MM:SS[.fffffffff]" possibly "-" and more than 24 hours
-        int dot = s.indexOf('.');
-        String whole = dot < 0 ? s : s.substring(0, dot);
-        int micros = 0;
-        if (dot >= 0) {
-            String f = (s.substring(dot + 1).replace("Z", "") + "000000").substring(0, 6);
-            micros = Integer.parseInt(f);
-        }
-        return fraction(new StringBuilder(whole), micros, fsp);
     }
 
     private static String render(LocalDateTime t, int fsp) {

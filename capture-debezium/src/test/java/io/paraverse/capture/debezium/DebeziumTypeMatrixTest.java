@@ -182,6 +182,24 @@ class DebeziumTypeMatrixTest {
     }
 
     @Test
+    void otherConnectorEncodingsGiveTheSameValues(@TempDir Path dir) throws Exception {
+        // DECIMAL as strings, binary as hex, BIGINT UNSIGNED as Decimal
+        DebeziumEngineConfig ec = engineConfig(dir, "encodings", 5105)
+                .withProperty("decimal.handling.mode", "string")
+                .withProperty("binary.handling.mode", "hex")
+                .withProperty("bigint.unsigned.handling.mode", "precise");
+        RecordingSink sink = new RecordingSink();
+        try (DebeziumEngineCapture capture = new DebeziumEngineCapture(ec, sink)) {
+            capture.start(startPosition);
+            await("the engine capture to reach " + endPosition, () -> {
+                assertNull(capture.failure());
+                return endPosition.equals(sink.lastPosition());
+            });
+        }
+        SameChanges.assertSame(reference, sink.rowTransactions(), "embedded engine (string/hex/precise)");
+    }
+
+    @Test
     void topicCaptureReadsConnectTopicsWithSchemasLikeBinlogCaptureAndResumes(@TempDir Path dir) throws Exception {
         try (ConnectLikeWriter writer = new ConnectLikeWriter(engineConfig(dir.resolve("connect"), "dbzs", 5102), true,
                 kafka.bootstrap(), List::of)) {

@@ -179,9 +179,9 @@ final class ChangeEventDecoder {
             if (field.equals("after") || field.equals("before")) {
                 for (Iterator<JsonNode> it = f.path("fields").elements(); it.hasNext(); ) {
                     JsonNode c = it.next();
-                    if (c.hasNonNull("name")) {
-                        m.put(c.get("field").asText(), c.get("name").asText());
-                    }
+                    // the logical name, else the plain Connect type as "type:<type>"
+                    m.put(c.get("field").asText(), c.hasNonNull("name") ? c.get("name").asText()
+                            : "type:" + c.path("type").asText());
                 }
             }
         }

@@ -38,7 +38,8 @@ final class ValueConverter {
     /**
      * @param v       the JSON value (null or NullNode for SQL NULL)
      * @param c       the column
-     * @param logical the field's logical schema name when the event carries schemas, else null
+     * @param logical the field's logical schema name ("type:<connect type>" when it has none) when the event carries
+     *                schemas, else null
      * @param where   "db.table.column" for error messages
      */
     Object convert(JsonNode v, ColumnInfo c, String logical, String where) {
@@ -49,7 +50,7 @@ final class ValueConverter {
             return switch (c.column().type()) {
                 case TINYINT, SMALLINT, MEDIUMINT, INT, YEAR -> v.asLong();
                 case BIGINT -> c.column().unsigned() ? unsignedBigint(v) : (Object) v.longValue();
-                case DECIMAL -> decimal(v, c.scale(), where);
+                case DECIMAL -> decimal(v, c.scale(), logical, where);
                 case FLOAT -> v.isTextual() ? Float.valueOf(v.textValue()) : (Object) v.floatValue();
                 case DOUBLE -> v.isTextual() ? Double.valueOf(v.textValue()) : (Object) v.doubleValue();
                 case BIT -> bits(v, c.length());
@@ -81,7 +82,12 @@ final class ValueConverter {
         return b.signum() < 0 ? b.add(TWO_64) : b; // mode long: values above 2^63-1 arrive wrapped
     }
 
-    private BigDecimal decimal(JsonNode v, int scale, String where) {
+    private BigDecimal decimal(JsonNode v, int scale, String logical, String where) {
+        if ("type:double".equals(logical) || "type:float".equals(logical)) {
+            throw new DebeziumCaptureException(where + " is a DECIMAL written as a double"
+                    + " (decimal.handling.mode=double), which has lost digits; configure the connector with"
+                    + " decimal.handling.mode=precise or string");
+        }
         BigDecimal d;
         if (v.isNumber()) {
             d = v.decimalValue();

@@ -37,7 +37,7 @@ class DebeziumLimitsTest {
         try (MariaDbServer source = MariaDbServer.start(MariaDbOptions.source("dbz-limits"))) {
             source.execute("CREATE DATABASE shop", "CREATE TABLE shop.limits (id INT NOT NULL PRIMARY KEY,"
                     + " l VARCHAR(20) CHARACTER SET latin1, e ENUM('😀','x') CHARACTER SET utf8mb4,"
-                    + " d DATE NULL, dn DATE NOT NULL DEFAULT '2000-01-01', dtm DATETIME NULL, g GEOMETRY NULL) ENGINE=InnoDB");
+                    + " d DATE NULL, dn DATE NOT NULL DEFAULT '2000-01-01', dtm DATETIME NULL, g GEOMETRY NULL, dz DATE NULL) ENGINE=InnoDB");
             String from = source.gtidBinlogPos();
             RecordingSink actual = new RecordingSink();
             DebeziumEngineConfig ec = DebeziumTypeMatrixTestSupport.engine(source, dir, "limits", 5301, "shop");
@@ -47,9 +47,9 @@ class DebeziumLimitsTest {
             try (Connection c = source.connect("shop"); Statement st = c.createStatement()) {
                 st.execute("SET SESSION sql_mode = ''");
                 st.execute("INSERT INTO limits VALUES (1, _latin1 x'41818D8F909D', '😀', '0000-00-00', '0000-00-00',"
-                        + " '0000-00-00 00:00:00', ST_GeomFromText('POINT(1 2)'))");
+                        + " '0000-00-00 00:00:00', ST_GeomFromText('POINT(1 2)'), '2024-00-15')");
                 st.execute("INSERT INTO limits VALUES (2, 'plain', 'x', '2024-02-29', '2024-02-29', '2024-02-29 01:02:03',"
-                        + " ST_GeomFromText('LINESTRING(0 0, 1 1)', 4326))");
+                        + " ST_GeomFromText('LINESTRING(0 0, 1 1)', 4326), '2024-02-29')");
                 st.execute("ALTER TABLE limits ADD COLUMN extra VARCHAR(10) DEFAULT 'new'");
                 st.execute("INSERT INTO limits (id, l, e, dn) VALUES (3, 'after', 'x', '2001-01-01')");
                 st.execute("UPDATE limits SET extra = 'upd' WHERE id = 2");
@@ -97,7 +97,8 @@ class DebeziumLimitsTest {
                     "row 1 e", "String(😀) -> String(?)",
                     "row 1 d", "String(0000-00-00) -> null",
                     "row 1 dn", "String(0000-00-00) -> String(2000-01-01)",
-                    "row 1 dtm", "String(0000-00-00 00:00:00) -> null"), differences);
+                    "row 1 dtm", "String(0000-00-00 00:00:00) -> null",
+                    "row 1 dz", "String(2024-00-15) -> null"), differences);
         }
     }
 }

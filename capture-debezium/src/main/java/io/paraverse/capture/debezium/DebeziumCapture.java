@@ -36,9 +36,9 @@ public interface DebeziumCapture extends AutoCloseable {
     long transactions();
 
     /** Now minus the source time of the last delivered commit, in seconds; -1 before the first. */
-    default long secondsBehindSource(long lastCommitMillis) {
+    long secondsBehindSource();
+
+    static long secondsSince(long lastCommitMillis) {
         return lastCommitMillis <= 0 ? -1 : Math.max(0, (System.currentTimeMillis() - lastCommitMillis) / 1000);
     }
-
-    long secondsBehindSource();
 }

@@ -161,6 +161,6 @@ public final class DebeziumEngineCapture implements DebeziumCapture {
 
     @Override
     public long secondsBehindSource() {
-        return delivery == null ? -1 : secondsBehindSource(delivery.lastCommitMillis());
+        return delivery == null ? -1 : DebeziumCapture.secondsSince(delivery.lastCommitMillis());
     }
 }

@@ -43,6 +43,7 @@ public final class DebeziumTopicCapture implements DebeziumCapture {
     private static final Logger log = LoggerFactory.getLogger(DebeziumTopicCapture.class);
     static final Duration TOPIC_REFRESH = Duration.ofSeconds(5);
     private static final long CHECKPOINT_EVERY_MS = 1000;
+    private static final Duration STALL_WARNING = Duration.ofSeconds(30);
 
     /** One transaction being assembled from the metadata topic and the data topics. */
     private static final class Pending {
@@ -51,6 +52,8 @@ public final class DebeziumTopicCapture implements DebeziumCapture {
         boolean begun;
         boolean ended;
         long eventCount;
+        long endedNanos;
+        boolean warned;
 
         void at(TopicPartition tp, long offset) {
             firstOffsets.merge(tp, offset, Math::min);
@@ -258,6 +261,7 @@ public final class DebeziumTopicCapture implements DebeziumCapture {
                 }
                 p.ended = true;
                 p.eventCount = b.eventCount();
+                p.endedNanos = System.nanoTime();
             }
         } else if (e instanceof ChangeEvent.Row row) {
             if (row.transactionId() == null) {
@@ -283,6 +287,14 @@ public final class DebeziumTopicCapture implements DebeziumCapture {
             String id = order.get(0);
             Pending p = pending.get(id);
             if (!p.complete()) {
+                if (p.ended && !p.warned && System.nanoTime() - p.endedNanos > STALL_WARNING.toNanos()) {
+                    p.warned = true; // rows filtered away (SMTs, topics outside the prefix) would hold it forever
+                    log.warn("transaction {} ended {} s ago with {} events on {}, but only {} row events with its id"
+                            + " were read from the data topics of prefix {}; delivery waits for the rest. If the"
+                            + " connector's events are filtered or routed elsewhere, transactions cannot be"
+                            + " assembled.", id, STALL_WARNING.toSeconds(), p.eventCount, config.transactionTopic(),
+                            p.rows.size(), config.topicPrefix());
+                }
                 return;
             }
             p.rows.sort(Comparator.comparingLong(ChangeEvent.Row::totalOrder));
@@ -390,6 +402,6 @@ public final class DebeziumTopicCapture implements DebeziumCapture {
 
     @Override
     public long secondsBehindSource() {
-        return delivery == null ? -1 : secondsBehindSource(delivery.lastCommitMillis());
+        return delivery == null ? -1 : DebeziumCapture.secondsSince(delivery.lastCommitMillis());
     }
 }

@@ -155,7 +155,6 @@ final class EmbeddedEngine implements AutoCloseable {
         p.setProperty("database.user", config.user());
         p.setProperty("database.password", config.password() == null ? "" : config.password());
         p.setProperty("database.server.id", String.valueOf(config.serverId()));
-        p.setProperty("database.ssl.mode", "disable");
         p.setProperty("topic.prefix", config.name());
         if (!config.databases().isEmpty()) {
             p.setProperty("database.include.list", String.join(",", config.databases()));

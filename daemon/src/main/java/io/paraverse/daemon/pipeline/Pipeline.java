@@ -43,6 +43,8 @@ public final class Pipeline implements AutoCloseable {
     private HikariDataSource targetPool;
     private volatile Applier applier;
     private BinlogCapture capture;
+    /** Set instead of {@link #capture} when the pipeline captures through Debezium. */
+    private io.paraverse.capture.debezium.DebeziumCapture debezium;
     private Thread applyThread;
     private final AtomicReference<Throwable> applyFailure = new AtomicReference<>();
     private volatile boolean running;
@@ -91,6 +93,9 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void checkSource() {
+        if (config.debeziumCapture() != null) {
+            return; // Debezium reads the binlog (or Kafka) itself; the binlog reader's preflight does not apply
+        }
         SourcePreflight.requirePassing(captureConfig);
     }
 
@@ -193,7 +198,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private synchronized void pauseCaptureForBudget() {
-        capture.close(); // no sink call after this
+        if (debezium != null) {
+            debezium.close();
+        } else {
+            capture.close(); // no sink call after this
+        }
         journal.writer().discardUncommitted(); // the interrupted transaction is read again on resume
     }
 
@@ -202,6 +211,11 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startCapture(String from) {
+        if (config.debeziumCapture() != null) {
+            debezium = config.debeziumCapture().apply(new JournalSink(journal.writer(), ddlGate, recentKeys));
+            debezium.start(from);
+            return;
+        }
         capture = new BinlogCapture(captureConfig, new JournalSink(journal.writer(), ddlGate, recentKeys));
         capture.start(from);
     }
@@ -223,8 +237,13 @@ public final class Pipeline implements AutoCloseable {
 
     /** A snapshot of progress. */
     public PipelineStatus status() {
-        var cs = capture.stats();
         var as = applier.stats();
+        if (debezium != null) {
+            return new PipelineStatus(debezium.rowsCaptured(), debezium.transactions(), as.rowsApplied(), as.transactions(),
+                    debezium.secondsBehindSource(), as.lastPosition() == null ? null : as.lastPosition().gtidPosition(),
+                    journal.sizeBytes(), failure());
+        }
+        var cs = capture.stats();
         return new PipelineStatus(cs.rowsCaptured(), cs.transactions(), as.rowsApplied(), as.transactions(),
                 cs.secondsBehindSource(), as.lastPosition() == null ? null : as.lastPosition().gtidPosition(),
                 journal.sizeBytes(), failure());
@@ -253,6 +272,9 @@ public final class Pipeline implements AutoCloseable {
         Throwable a = applyFailure.get();
         if (a != null) {
             return a;
+        }
+        if (debezium != null) {
+            return debezium.failure();
         }
         return capture == null ? null : capture.failure();
     }
@@ -290,6 +312,9 @@ public final class Pipeline implements AutoCloseable {
         }
         if (capture != null) {
             capture.close();
+        }
+        if (debezium != null) {
+            debezium.close();
         }
         if (applier != null) {
             applier.stop();

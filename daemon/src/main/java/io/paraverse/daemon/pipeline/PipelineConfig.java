@@ -29,6 +29,7 @@ public final class PipelineConfig {
     private final long journalBudgetBytes;
     private final DdlPolicy ddlPolicy;
     private final io.paraverse.journal.kafka.KafkaJournalOptions kafkaJournal;
+    private final java.util.function.Function<io.paraverse.capture.ChangeSink, io.paraverse.capture.debezium.DebeziumCapture> debeziumCapture;
 
     /** What capture does at a schema change of a captured table on the source. */
     public enum DdlPolicy {
@@ -60,6 +61,7 @@ public final class PipelineConfig {
         this.journalBudgetBytes = b.journalBudgetBytes;
         this.ddlPolicy = require(b.ddlPolicy, "ddlPolicy");
         this.kafkaJournal = b.kafkaJournal;
+        this.debeziumCapture = b.debeziumCapture;
     }
 
     private static <T> T require(T v, String field) {
@@ -89,6 +91,11 @@ public final class PipelineConfig {
     public DdlPolicy ddlPolicy() { return ddlPolicy; }
     /** Set: the journal is this Kafka topic (journal-kafka) instead of segment files in {@link #journalDir()}. */
     public io.paraverse.journal.kafka.KafkaJournalOptions kafkaJournal() { return kafkaJournal; }
+    /**
+     * Set: capture through Debezium (topics of a Connect deployment, or the embedded engine) instead of the binlog
+     * reader; the function builds the capture for the pipeline's journal sink (capture-debezium module).
+     */
+    public java.util.function.Function<io.paraverse.capture.ChangeSink, io.paraverse.capture.debezium.DebeziumCapture> debeziumCapture() { return debeziumCapture; }
 
     @Override
     public String toString() {
@@ -112,6 +119,7 @@ public final class PipelineConfig {
         private long journalBudgetBytes;
         private DdlPolicy ddlPolicy = DdlPolicy.PAUSE;
         private io.paraverse.journal.kafka.KafkaJournalOptions kafkaJournal;
+        private java.util.function.Function<io.paraverse.capture.ChangeSink, io.paraverse.capture.debezium.DebeziumCapture> debeziumCapture;
 
         public Builder name(String v) { name = v; return this; }
         public Builder source(Endpoint v) { source = v; return this; }
@@ -128,6 +136,7 @@ public final class PipelineConfig {
         public Builder journalBudgetBytes(long v) { journalBudgetBytes = v; return this; }
         public Builder ddlPolicy(DdlPolicy v) { ddlPolicy = v; return this; }
         public Builder kafkaJournal(io.paraverse.journal.kafka.KafkaJournalOptions v) { kafkaJournal = v; return this; }
+        public Builder debeziumCapture(java.util.function.Function<io.paraverse.capture.ChangeSink, io.paraverse.capture.debezium.DebeziumCapture> v) { debeziumCapture = v; return this; }
         public PipelineConfig build() { return new PipelineConfig(this); }
     }
 }

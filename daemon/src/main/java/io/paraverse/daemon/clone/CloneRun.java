@@ -230,13 +230,25 @@ public final class CloneRun {
         return applied != null ? applied.gtidPosition() : goal;
     }
 
+    private java.util.function.UnaryOperator<PipelineConfig.Builder> pipelineSettings = b -> b;
+
+    /**
+     * Settings the caller's pipelines share (a migration: its capture kind, its journal kind, acknowledged DDL), so
+     * the pipeline started here is the one the migration keeps.
+     */
+    public CloneRun pipelineSettings(java.util.function.UnaryOperator<PipelineConfig.Builder> settings) {
+        this.pipelineSettings = settings;
+        return this;
+    }
+
     private Pipeline startPipeline(String startGtid) {
         List<String> tables = new ArrayList<>();
         for (String p : config.include()) {
             tables.add(p.contains(".") ? p : p + ".*");
         }
-        return Pipeline.start(PipelineConfig.builder().name(config.name()).source(config.source()).target(config.target())
-                .journalDir(config.journalDir()).include(tables).startGtid(startGtid).journalBudgetBytes(journalBudgetBytes).build());
+        return Pipeline.start(pipelineSettings.apply(PipelineConfig.builder().name(config.name()).source(config.source())
+                .target(config.target()).journalDir(config.journalDir()).include(tables).startGtid(startGtid)
+                .journalBudgetBytes(journalBudgetBytes)).build());
     }
 
     private Optional<CopyCheckpointStore.Run> finishedCopy(CopyCheckpointStore store) throws SQLException {

@@ -70,7 +70,7 @@ final class ClonePhase {
             ctx.copyProgress = view;
             Long budget = ctx.config.journal().diskBudgetBytes();
             CloneRun.Handoff h = new CloneRun(cfg, view, line -> ctx.status.accept("clone: " + line))
-                    .journalBudget(budget == null ? 0 : budget).runKeepingCapture();
+                    .journalBudget(budget == null ? 0 : budget).pipelineSettings(ctx::sourceSide).runKeepingCapture();
             ctx.pipeline(h.pipeline());
             ctx.status.accept(String.format("clone: %,d rows copied (clone point %s); capture continues, apply paused",
                     h.result().totalRows(), h.result().clonePointGtid()));

@@ -1,6 +1,11 @@
 package io.paraverse.daemon.migration;
 
 import io.paraverse.applier.ApplierOptions;
+import io.paraverse.capture.debezium.ConnectorSettings;
+import io.paraverse.capture.debezium.DebeziumEngineCapture;
+import io.paraverse.capture.debezium.DebeziumEngineConfig;
+import io.paraverse.capture.debezium.DebeziumTopicCapture;
+import io.paraverse.capture.debezium.DebeziumTopicConfig;
 import io.paraverse.cloud.CredentialRef;
 import io.paraverse.cloud.ExistingProvisioner;
 import io.paraverse.cloud.LocalProvisioner;
@@ -298,12 +303,54 @@ final class MigrationContext implements AutoCloseable {
         for (String i : config.cloneOrDefault().includeList()) {
             include.add(i.contains(".") ? i : i + ".*");
         }
-        return PipelineConfig.builder().name(config.name()).source(source).target(target()).journalDir(journalDir())
-                .kafkaJournal(config.journal().kafkaOptions(config.name()))
+        return sourceSide(PipelineConfig.builder().name(config.name()).source(source).target(target()).journalDir(journalDir())
                 .include(include).startGtid(startGtid)
                 .journalBudgetBytes(config.journal().diskBudgetBytes() == null ? 0 : config.journal().diskBudgetBytes())
-                .ddlPolicy(config.catchUp() == null ? PipelineConfig.DdlPolicy.PAUSE : config.catchUp().ddlPolicy())
-                .acknowledgedDdl(acknowledgedDdl);
+                .ddlPolicy(config.catchUp() == null ? PipelineConfig.DdlPolicy.PAUSE : config.catchUp().ddlPolicy()));
+    }
+
+    /**
+     * What every pipeline of this migration shares, the clone phase's included: how changes are captured, which
+     * journal holds them, and the source DDL the operator let through.
+     */
+    PipelineConfig.Builder sourceSide(PipelineConfig.Builder b) {
+        b.kafkaJournal(config.journal().kafkaOptions(config.name())).acknowledgedDdl(acknowledgedDdl);
+        var c = config.captureOrDefault();
+        var settings = ConnectorSettings.from(c.connectorOrEmpty());
+        Path state = dir.resolve("capture");
+        switch (c.kindValue()) {
+            case BINLOG -> { }
+            case DEBEZIUM_ENGINE -> {
+                var e = DebeziumEngineConfig.of(source.host(), source.port(), source.user(), source.password(),
+                        c.serverId() == null ? 0x5041_0000 + Math.abs(config.name().hashCode() % 0xFFFF) : c.serverId(), state,
+                        config.name(), databases());
+                for (var kv : c.connectorOrEmpty().entrySet()) {
+                    e = e.withProperty(kv.getKey(), kv.getValue());
+                }
+                var engine = e;
+                b.debeziumCapture(sink -> new DebeziumEngineCapture(engine, sink));
+            }
+            case DEBEZIUM_TOPICS -> {
+                var t = DebeziumTopicConfig.of(c.bootstrap(), c.topicPrefix(), source.host(), source.port(),
+                        source.user(), source.password(), state).withSettings(settings);
+                if ("none".equals(c.transactionTopic())) {
+                    t = t.withoutTransactionTopic();
+                } else if (c.transactionTopic() != null) {
+                    t = new DebeziumTopicConfig(t.bootstrapServers(), t.topicPrefix(), c.transactionTopic(),
+                            t.sourceHost(), t.sourcePort(), t.sourceUser(), t.sourcePassword(), t.stateDir(), t.settings(),
+                            t.groupIdleCommit(), t.kafkaProperties());
+                }
+                var topics = t;
+                b.debeziumCapture(sink -> new DebeziumTopicCapture(topics, sink));
+            }
+        }
+        return b;
+    }
+
+    /** The databases the migration includes ("db" or the db of "db.table"). */
+    private List<String> databases() {
+        return config.cloneOrDefault().includeList().stream().map(i -> i.contains(".") ? i.substring(0, i.indexOf('.')) : i)
+                .distinct().toList();
     }
 
     /** The migration's translators, validated against the source and the upgraded target. */

@@ -20,7 +20,8 @@ import java.util.Locale;
  * {@link Upgrade#expectedDurationValue()}, ...) do not throw. Passwords are only ever credential references.
  */
 public record MigrationConfig(String name, Source source, Target target, @JsonProperty("clone") Clone cloneSection, Upgrade upgrade,
-                              Translators translators, Journal journal, CatchUp catchUp, Cutover cutover, Verify verify) {
+                              Translators translators, Journal journal, CatchUp catchUp, Cutover cutover, Verify verify,
+                              Capture capture) {
 
     public static final int DEFAULT_PORT = 3306;
 
@@ -268,6 +269,26 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
 
         public int rateValue() { return rate == null ? 500 : rate; }
     }
+
+    /**
+     * How production's changes are captured (capture-debezium/README.md): {@code binlog} (default: Paraverse's own
+     * binlog reader), {@code debezium-engine} (Debezium's MariaDB connector in-process; offsets and schema history
+     * in the migration's directory) or {@code debezium-topics} (the change events an existing Kafka Connect +
+     * Debezium deployment writes: {@code bootstrap}, {@code topic_prefix}, {@code transaction_topic} ('none': group
+     * by GTID), {@code connector}: the connector's value-encoding settings).
+     */
+    public record Capture(String kind, String bootstrap, String topicPrefix, String transactionTopic, Integer serverId,
+                          java.util.Map<String, String> connector) {
+        public enum Kind { BINLOG, DEBEZIUM_ENGINE, DEBEZIUM_TOPICS }
+
+        public Kind kindValue() {
+            return kind == null ? Kind.BINLOG : Kind.valueOf(kind.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        public java.util.Map<String, String> connectorOrEmpty() { return connector == null ? java.util.Map.of() : connector; }
+    }
+
+    public Capture captureOrDefault() { return capture != null ? capture : new Capture(null, null, null, null, null, null); }
 
     public Verify verifyOrDefault() { return verify != null ? verify : new Verify(null, null, null); }
 

@@ -64,6 +64,7 @@ final class MigrationValidator {
         catchUp(c.catchUp());
         cutover(c.cutover());
         verify(c.verify());
+        capture(c.capture());
     }
 
     private void source(Source s) {
@@ -369,6 +370,35 @@ final class MigrationValidator {
         }
         range("verify.sample", v.sample(), 1, 1_000_000);
         range("verify.rate", v.rate(), 1, 10_000_000);
+    }
+
+    private void capture(MigrationConfig.Capture c) {
+        if (c == null) {
+            return;
+        }
+        MigrationConfig.Capture.Kind kind;
+        try {
+            kind = c.kindValue();
+        } catch (IllegalArgumentException e) {
+            problem("capture.kind", "unknown '" + c.kind() + "'; one of binlog, debezium-engine, debezium-topics");
+            return;
+        }
+        boolean topics = kind == MigrationConfig.Capture.Kind.DEBEZIUM_TOPICS;
+        if (topics) {
+            required("capture.bootstrap", c.bootstrap());
+            required("capture.topic_prefix", c.topicPrefix());
+        } else {
+            if (c.bootstrap() != null) problem("capture.bootstrap", "only with kind: debezium-topics");
+            if (c.topicPrefix() != null) problem("capture.topic_prefix", "only with kind: debezium-topics");
+            if (c.transactionTopic() != null) problem("capture.transaction_topic", "only with kind: debezium-topics");
+        }
+        if (c.serverId() != null && kind != MigrationConfig.Capture.Kind.DEBEZIUM_ENGINE) {
+            problem("capture.server_id", "only with kind: debezium-engine");
+        }
+        range("capture.server_id", c.serverId(), 1, Integer.MAX_VALUE);
+        if (kind == MigrationConfig.Capture.Kind.BINLOG && c.connector() != null) {
+            problem("capture.connector", "only with a debezium kind");
+        }
     }
 
     private void requireSection(String path, Object section, boolean needed) {

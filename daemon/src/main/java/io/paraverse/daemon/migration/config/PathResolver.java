@@ -50,7 +50,7 @@ final class PathResolver {
         }
         Journal j = c.journal() == null ? null : new Journal(path(c.journal().dir(), base), c.journal().diskBudget(),
                 c.journal().kind(), c.journal().bootstrap(), c.journal().topic());
-        return new MigrationConfig(c.name(), s, t, c.cloneSection(), u, tr, j, c.catchUp(), cutover(c.cutover(), base), c.verify());
+        return new MigrationConfig(c.name(), s, t, c.cloneSection(), u, tr, j, c.catchUp(), cutover(c.cutover(), base), c.verify(), c.capture());
     }
 
     /** The cutover's credential references and the hook's program, like the rest, relative to the file. */

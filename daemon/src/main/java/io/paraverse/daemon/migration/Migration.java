@@ -10,7 +10,6 @@ import io.paraverse.daemon.migration.config.MigrationConfig;
 import io.paraverse.daemon.migration.state.MigrationState;
 import io.paraverse.daemon.migration.state.Phase;
 import io.paraverse.daemon.migration.state.StateStore;
-import io.paraverse.daemon.pipeline.GtidPosition;
 import io.paraverse.daemon.upgrade.UpgradeRunner;
 import io.paraverse.daemon.verify.SourceTableList;
 import io.paraverse.daemon.verify.VerificationReport;
@@ -62,6 +61,7 @@ public final class Migration implements AutoCloseable {
             log.info("migration {}: {}", config.name(), line);
             status.accept(line);
         });
+        this.sampler = new StatusSampler(ctx);
     }
 
     public MigrationState state() {
@@ -97,58 +97,14 @@ public final class Migration implements AutoCloseable {
         return ctx.dir.resolve("upgrade.log");
     }
 
-    private long lastSampleNanos;
-    private long lastCaptured;
-    private long lastApplied;
-    private double captureRate;
-    private double applyRate;
+    private final StatusSampler sampler;
 
     /**
      * The migration's progress now (safe to call from any thread while it runs). Rates are measured over at least a
      * second, so frequent callers (status page, metrics scrapes, the status line) see the same rates.
      */
-    public synchronized MigrationStatus status() {
-        MigrationState s = state;
-        var p = ctx.pipeline();
-        Long budget = ctx.config.journal().diskBudgetBytes();
-        if (s == null || p == null || !p.isRunning()) {
-            return new MigrationStatus(ctx.config.name(), s == null ? null : s.phase(), s == null ? null : s.phaseSince(),
-                    s == null ? null : s.failure(), -1, -1, 0, 0, null, 0, budget, false, 0, 0);
-        }
-        var ps = p.status();
-        long behind = -1;
-        try {
-            behind = GtidPosition.parse(ps.appliedGtidPosition())
-                    .behind(GtidPosition.parse(CatchUpPhase.sourcePosition(ctx)));
-        } catch (Exception e) {
-            log.debug("status: source position unavailable: {}", e.toString());
-        }
-        long now = System.nanoTime();
-        double secs = lastSampleNanos == 0 ? 0 : (now - lastSampleNanos) / 1e9;
-        if (secs >= 1.0 || ps.rowsCaptured() < lastCaptured) { // (a restarted pipeline counts from 0 again)
-            captureRate = secs > 0 ? Math.max(0, ps.rowsCaptured() - lastCaptured) / secs : 0;
-            applyRate = secs > 0 ? Math.max(0, ps.rowsApplied() - lastApplied) / secs : 0;
-            lastSampleNanos = now;
-            lastCaptured = ps.rowsCaptured();
-            lastApplied = ps.rowsApplied();
-        } else if (lastSampleNanos == 0) {
-            lastSampleNanos = now;
-            lastCaptured = ps.rowsCaptured();
-            lastApplied = ps.rowsApplied();
-        }
-        double capture = captureRate;
-        double apply = applyRate;
-        double lag = p.lagSeconds();
-        Duration eta = null;
-        if (behind == 0) {
-            eta = Duration.ZERO;
-        } else if (behind > 0 && apply > capture && capture >= 0) {
-            // rows behind, estimated from the transaction count at the applied rate's rows per transaction
-            double rowsPerTx = ps.transactionsApplied() > 0 ? (double) ps.rowsApplied() / ps.transactionsApplied() : 1;
-            eta = Duration.ofSeconds((long) Math.ceil(behind * rowsPerTx / (apply - capture)));
-        }
-        return new MigrationStatus(ctx.config.name(), s.phase(), s.phaseSince(), s.failure(), behind, lag, capture, apply, eta,
-                ps.journalBytes(), budget, p.captureHeldByBudget(), ps.rowsCaptured(), ps.rowsApplied());
+    public MigrationStatus status() {
+        return sampler.sample(state);
     }
 
     /** The copy's progress per table (the last clone run's; empty before CLONING). */

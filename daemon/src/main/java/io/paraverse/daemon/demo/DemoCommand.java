@@ -32,7 +32,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * the source, and cleans up. Exit 0 only when the data was proven equal.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Stream a live shop workload from a local source MariaDB into a local target and prove them equal.",
+        description = {"The product's main job on local MariaDB servers (--example upgrade, the default): a shop application",
+                "writes through Paraverse's proxy while a migration clones production, upgrades the clone to an incompatible",
+                "schema, translates the live changes onto it and cuts the application over; proof: no failed transaction,",
+                "no lost order, the new database equals production translated.",
+                "--example replication: stream a live shop workload from a source into a target and prove them equal.",
                 "--example mediawiki: upgrade a live MediaWiki 1.4 to the incompatible 1.5 schema on a clone, translate",
                 "production's edits onto it until it catches up, and prove it equals a fresh upgrade of production."})
 public final class DemoCommand implements Callable<Integer> {
@@ -45,7 +49,8 @@ public final class DemoCommand implements Callable<Integer> {
     boolean json;
     @Option(names = "--keep", description = "keep the servers' data directories (printed at the end)")
     boolean keep;
-    @Option(names = "--example", defaultValue = "shop", description = "shop (replication, same schema) or mediawiki (1.4 -> 1.5 upgrade) (default ${DEFAULT-VALUE})")
+    @Option(names = "--example", defaultValue = "upgrade",
+            description = "upgrade (migration and cutover), replication (same schema) or mediawiki (1.4 -> 1.5) (default ${DEFAULT-VALUE})")
     String example;
 
     @Override
@@ -55,9 +60,10 @@ public final class DemoCommand implements Callable<Integer> {
         boolean verified = false;
         Path work = keep ? WorkDirs.create("paraverse-demo-") : WorkDirs.createRemovedOnExit("paraverse-demo-");
         long t0 = System.nanoTime();
-        if (example.equals("mediawiki")) {
+        if (example.equals("mediawiki") || example.equals("upgrade")) {
             try {
-                verified = MediaWikiDemo.run(work, keep, seconds, writers, out, summary);
+                verified = example.equals("upgrade") ? UpgradeDemo.run(work, keep, seconds, writers, out, summary)
+                        : MediaWikiDemo.run(work, keep, seconds, writers, out, summary);
                 if (keep) {
                     out.println("data kept in " + work);
                 }
@@ -68,9 +74,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return finish(summary, verified, t0);
         }
-        if (!example.equals("shop")) {
+        if (!example.equals("replication") && !example.equals("shop")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--example: unknown example '" + example + "'; choose shop or mediawiki");
+                    "--example: unknown example '" + example + "'; choose upgrade, replication or mediawiki");
         }
         out.println("Paraverse demo: a shop application writes to a source MariaDB; Paraverse captures its binlog into a");
         out.println("journal and applies every row change to a target MariaDB, then proves both hold the same data.");

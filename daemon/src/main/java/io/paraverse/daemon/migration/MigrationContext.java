@@ -202,7 +202,8 @@ final class MigrationContext implements AutoCloseable {
                 var p = MySqlProxy.start(new InetSocketAddress(host, Integer.parseInt(listen.substring(colon + 1))),
                         cutOver ? cloneAddress() : productionAddress(), credentials);
                 proxy = new BuiltInProxySwitch(p);
-                status.accept("proxy: the application connects to " + p.listenAddress() + " -> " + p.backend());
+                status.accept("proxy: the application connects to " + p.listenAddress().getHostString() + ":" + p.listenAddress().getPort()
+                        + " -> " + p.backend());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the built-in proxy on " + listen + " (cutover.proxy.listen): "
                         + e.getMessage(), e);

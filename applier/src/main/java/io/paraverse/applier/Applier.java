@@ -78,6 +78,11 @@ public final class Applier {
     private final SessionHolder sessions;
     private final TransientRecovery recovery;
     private final BatchCommitter committer;
+    private final WorkerCheckpoints workerRows;
+    /** Parallel apply (applyWorkers > 1), else null: the apply thread commits every batch. */
+    private final ParallelApply parallel;
+    /** Ranges committed by parallel workers above the checkpoint before this run: skipped. */
+    private CommittedRanges committedRanges = CommittedRanges.NONE;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopRequested;
@@ -108,6 +113,14 @@ public final class Applier {
         batch.parts.add(this.context);
         batch.parts.add(skipper);
         this.rows = new RowTranslator(translator, this.context, shapes, targetReader, options.pipeline());
+        this.workerRows = new WorkerCheckpoints(options.checkpointSchema(), options.pipeline());
+        if (options.applyWorkers() > 1) {
+            recovery.addSetup(workerRows::ensureOnce);
+            this.parallel = new ParallelApply(options, target, store, workerRows, sessions, batch, progress, committer);
+            recovery.expectedRowSeq = parallel::checkpointRowSeq;
+        } else {
+            this.parallel = null;
+        }
     }
 
     public ApplierOptions options() { return options; }
@@ -124,11 +137,18 @@ public final class Applier {
     public ApplyCheckpoint checkpoint() {
         try (Connection c = dataSource.getConnection()) {
             store.ensureOnce(c);
-            ApplyCheckpoint cp = store.read(c);
-            if (!c.getAutoCommit()) {
-                c.rollback();
+            if (parallel != null) {
+                workerRows.ensureOnce(c);
             }
-            return cp;
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                // parallel workers' progress folded in: the journal may be released up to their low watermark
+                return ParallelApply.consolidate(c, store, workerRows, store.read(c), parallel != null).checkpoint();
+            } finally {
+                c.rollback();
+                c.setAutoCommit(auto);
+            }
         } catch (SQLException e) {
             throw new ApplyException("cannot read the apply checkpoint", store.tableName(), null, 0, null, e,
                     Failures.isTransient(e));
@@ -188,7 +208,7 @@ public final class Applier {
         JournalReader reader = given;
         boolean interrupted = false;
         try {
-            ApplyCheckpoint cp = recovery.startCheckpoint();
+            ApplyCheckpoint cp = consolidate(recovery.startCheckpoint());
             log.info("applier {} starting after {}", options.pipeline(), cp);
             batch.checkpointSeq = cp.journalSeq();
             progress.lastAppliedSeq = batch.checkpointSeq;
@@ -199,6 +219,9 @@ public final class Applier {
             batch.reset();
             skipper.reload(targetReader);
             progress.restartRate(System.nanoTime());
+            if (parallel != null) {
+                parallel.start(cp);
+            }
             if (reader == null) {
                 reader = openAfter.apply(batch.checkpointSeq);
             }
@@ -221,7 +244,10 @@ public final class Applier {
                 }
             }
             if (batch.boundaryCommit != null) {
-                committer.commitBoundary();
+                commitBoundary();
+            }
+            if (parallel != null) {
+                parallel.drain();
             }
         } catch (InterruptedException e) {
             interrupted = true;
@@ -236,6 +262,9 @@ public final class Applier {
             log.error("applier {} failed", options.pipeline(), e);
             throw e;
         } finally {
+            if (parallel != null) {
+                parallel.close();
+            }
             sessions.close();
             batch.reset();
             if (given == null && reader != null) {
@@ -258,10 +287,10 @@ public final class Applier {
         JournalEntry e = reader.poll(timeoutNanos, TimeUnit.NANOSECONDS);
         if (e == null) {
             if (batch.boundaryCommit != null && System.nanoTime() - lastEntryNanos >= idleFlushNanos) {
-                committer.commitBoundary(); // the journal has been quiet for idleFlushDelay: commit what is complete
+                commitBoundary(); // the journal has been quiet for idleFlushDelay: commit what is complete
             }
             // everything complete is committed; a trailing partial transaction waits for its commit entry
-            progress.caughtUp = batch.boundaryCommit == null;
+            progress.caughtUp = batch.boundaryCommit == null && (parallel == null || parallel.idle());
             return;
         }
         lastEntryNanos = System.nanoTime();
@@ -270,6 +299,10 @@ public final class Applier {
         if (seq <= batch.checkpointSeq) {
             return; // applied before: never again
         }
+        if (parallel != null) {
+            parallel.collect();
+        }
+
         if (seq != batch.lastSeenSeq + 1 && (batch.sawEntry || batch.checkpointSeq > 0)) {
             throw new ApplyException(seq <= batch.lastSeenSeq
                     ? "the journal went backwards: entry " + seq + " after " + batch.lastSeenSeq
@@ -281,6 +314,9 @@ public final class Applier {
         }
         batch.sawEntry = true;
         batch.lastSeenSeq = seq;
+        if (!committedRanges.isEmpty() && committedRanges.contains(seq)) {
+            return; // committed by a parallel worker before the restart: never again
+        }
         if (e instanceof JournalEntry.Row r) {
             addRow(r);
         } else {
@@ -301,10 +337,10 @@ public final class Applier {
         batch.pendingRows++;
         if (batch.buffer.size() >= options.maxTransactionRows()) {
             if (batch.boundaryCommit != null) {
-                committer.commitBoundary(); // what is complete goes first, so only one huge source transaction is ever split
+                commitBoundary(); // what is complete goes first, so only one huge source transaction is ever split
             }
             if (batch.buffer.size() >= options.maxTransactionRows()) {
-                committer.spill(false);
+                spill(false);
             }
         }
     }
@@ -316,7 +352,10 @@ public final class Applier {
     private void stopBefore(SourceRowException e) {
         if (batch.boundaryCommit != null) {
             try {
-                committer.commitBoundary();
+                commitBoundary();
+                if (parallel != null) {
+                    parallel.drain(); // the checkpoint ends just before the failing transaction
+                }
             } catch (RuntimeException c) {
                 c.addSuppressed(e);
                 throw c;
@@ -339,10 +378,58 @@ public final class Applier {
      */
     private void flushForRead() {
         if (batch.boundaryCommit != null) {
-            committer.commitBoundary();
+            commitBoundary();
+        }
+        if (parallel != null) {
+            parallel.drain(); // the read must see every dispatched batch
         }
         if (!batch.buffer.isEmpty()) {
-            committer.spill(true);
+            spill(true);
+        }
+    }
+
+    /**
+     * Commits the buffer up to the last source commit: hands it to a parallel worker when it can, else commits it
+     * on this thread (after the workers drained, so the checkpoint row is at the low watermark).
+     */
+    private void commitBoundary() {
+        if (parallel == null) {
+            committer.commitBoundary();
+            return;
+        }
+        if (parallel.dispatch()) {
+            return;
+        }
+        parallel.drain();
+        committer.commitBoundary();
+        parallel.serialCommitted();
+    }
+
+    /** Writes the open source transaction's ops into this thread's open target transaction (workers drained first). */
+    private void spill(boolean forRead) {
+        if (parallel != null) {
+            parallel.drain();
+        }
+        committer.spill(forRead);
+    }
+
+    /** Folds parallel workers' progress into the checkpoint (see {@link ParallelApply#consolidate}). */
+    private ApplyCheckpoint consolidate(ApplyCheckpoint cp) {
+        int attempt = 0;
+        while (true) {
+            try {
+                TargetSession s = sessions.get(0);
+                ParallelApply.Consolidated c = ParallelApply.consolidate(s.connection, store, workerRows, cp, parallel != null);
+                committedRanges = c.ranges();
+                return c.checkpoint();
+            } catch (SQLException e) {
+                sessions.close();
+                if (!Failures.isTransient(e) || ++attempt > options.maxRetries()) {
+                    throw new ApplyException("cannot read the parallel apply progress", workerRows.tableName(), null, 0,
+                            null, e, Failures.isTransient(e));
+                }
+                cp = recovery.startCheckpoint();
+            }
         }
     }
 
@@ -352,7 +439,7 @@ public final class Applier {
         batch.markCommit(c, now);
         if (batch.spilled || batch.buffer.size() >= options.maxTransactionRows()
                 || now - batch.boundaryNanos >= maxBatchDelayNanos) {
-            committer.commitBoundary();
+            commitBoundary();
         }
     }
 }

@@ -61,6 +61,10 @@ final class ParallelApply {
     /** The journal seq the checkpoint row holds (the coordinator moves it). */
     private long checkpointRowSeq;
     private JournalEntry.TxCommit lastDispatched;
+    /** The commit at the low watermark (null: none since the last serial commit or start). */
+    private JournalEntry.TxCommit lowCommit;
+    private long rowMovedNanos;
+    private static final long ROW_MOVE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     ParallelApply(ApplierOptions options, DataSource dataSource, CheckpointStore store, WorkerCheckpoints workerRows,
                   SessionHolder sessions, Batch batch, ApplyProgress progress, BatchCommitter committer) {
@@ -82,6 +86,8 @@ final class ParallelApply {
     void start(ApplyCheckpoint cp) {
         checkpointRowSeq = cp.journalSeq();
         lastDispatched = null;
+        lowCommit = null;
+        rowMovedNanos = System.nanoTime();
         watermark = new ApplyWorker.Watermark(cp.journalSeq(),
                 cp.binlogFile() == null ? null : new Commit(cp.position(), cp.sourceCommitTimeMillis()));
         for (int i = 1; i <= options.applyWorkers(); i++) {
@@ -143,25 +149,34 @@ final class ParallelApply {
             sessions.rollbackQuietly(); // reads that follow take a fresh snapshot
             return;
         }
+        moveCheckpointRow(lastDispatched);
+    }
+
+    /**
+     * Moves the checkpoint row to the commit {@code to} (the low watermark) in its own transaction on the apply
+     * thread's session; no worker writes that row, so this takes no lock a worker waits for.
+     */
+    private void moveCheckpointRow(JournalEntry.TxCommit to) {
         int attempt = 0;
         while (true) {
             try {
                 TargetSession s = sessions.get(batch.lastSeenSeq);
-                if (!store.advance(s, checkpointRowSeq, lastDispatched.seq(), lastDispatched.commit())) {
+                if (!store.advance(s, checkpointRowSeq, to.seq(), to.commit())) {
                     sessions.rollbackQuietly();
                     throw new ApplyException("the checkpoint of pipeline " + options.pipeline() + " is no longer at journal seq "
                             + checkpointRowSeq + ": another applier is writing this pipeline, or the row was changed by hand",
                             store.tableName(), null, 0, null, null, false);
                 }
                 s.commit();
-                checkpointRowSeq = lastDispatched.seq();
+                checkpointRowSeq = to.seq();
+                rowMovedNanos = System.nanoTime();
                 return;
             } catch (SQLException | TransientFailure e) {
                 SQLException sql = e instanceof SQLException x ? x : ((TransientFailure) e).sql();
                 sessions.close();
                 if (!Failures.isTransient(sql) || ++attempt > options.maxRetries()) {
                     throw new ApplyException("cannot move the checkpoint to the low watermark", store.tableName(), null,
-                            lastDispatched.seq(), lastDispatched.commit().position(), sql, Failures.isTransient(sql));
+                            to.seq(), to.commit().position(), sql, Failures.isTransient(sql));
                 }
                 sleep(Math.min(options.maxRetryBackoff().toMillis(), options.retryBackoff().toMillis() << Math.min(20, attempt - 1)));
             }
@@ -172,6 +187,7 @@ final class ParallelApply {
     void serialCommitted() {
         checkpointRowSeq = batch.checkpointSeq;
         lastDispatched = null;
+        lowCommit = null;
         watermark = new ApplyWorker.Watermark(batch.checkpointSeq, progress.lastPosition == null ? null
                 : new Commit(progress.lastPosition, progress.lastCommitTimeMillis));
     }
@@ -182,11 +198,18 @@ final class ParallelApply {
         return inFlight.isEmpty();
     }
 
-    /** Takes in the batches the workers finished (no waiting). */
+    /**
+     * Takes in the batches the workers finished (no waiting); about once a second moves the checkpoint row up to
+     * the low watermark, so progress readers (status, verify) and the journal's release see it.
+     */
     void collect() {
         WorkBatch b;
         while ((b = completions.poll()) != null) {
             finished(b);
+        }
+        if (lowCommit != null && lowCommit.seq() > checkpointRowSeq && !batch.spilled
+                && System.nanoTime() - rowMovedNanos >= ROW_MOVE_NANOS) {
+            moveCheckpointRow(lowCommit);
         }
     }
 
@@ -220,6 +243,7 @@ final class ParallelApply {
         }
         if (last != null) {
             Commit c = last.commit.commit();
+            lowCommit = last.commit;
             watermark = new ApplyWorker.Watermark(last.to(), c);
             progress.lastAppliedSeq = last.to();
             progress.lastPosition = c.position();

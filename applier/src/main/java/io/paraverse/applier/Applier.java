@@ -140,6 +140,14 @@ public final class Applier {
             if (parallel != null) {
                 workerRows.ensureOnce(c);
             }
+            if (running.get()) {
+                // the workers are writing their rows: report the checkpoint row, fold nothing in
+                ApplyCheckpoint cp = store.read(c);
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return cp;
+            }
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {

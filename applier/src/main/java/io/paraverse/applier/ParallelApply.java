@@ -170,6 +170,7 @@ final class ParallelApply {
                 s.commit();
                 checkpointRowSeq = to.seq();
                 rowMovedNanos = System.nanoTime();
+                committer.announce(to); // a restart resumes at or after it: the journal may be released up to here
                 return;
             } catch (SQLException | TransientFailure e) {
                 SQLException sql = e instanceof SQLException x ? x : ((TransientFailure) e).sql();
@@ -249,7 +250,7 @@ final class ParallelApply {
             progress.lastPosition = c.position();
             progress.lastCommitTimeMillis = c.commitTimeMillis();
             progress.sampleRate(System.nanoTime());
-            committer.announce(last.commit);
+            // not announced yet: the journal may be released only up to what a restart resumes after (the row)
         }
     }
 

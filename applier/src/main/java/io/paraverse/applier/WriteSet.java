@@ -24,7 +24,8 @@ final class WriteSet {
         public String toString() { return "*"; }
     };
 
-    private record Key(PhysicalTable table, Object key) { }
+    /** Table as lower-case `schema.table` (two spellings of one table on a case-insensitive server meet). */
+    private record Key(String table, Object key) { }
 
     private WriteSet() { }
 
@@ -38,11 +39,28 @@ final class WriteSet {
     }
 
     static Object keyOf(PendingOp p) {
-        PhysicalTable t = p.shape.phys;
+        String table = p.shape.phys.qualified.toLowerCase(Locale.ROOT);
         if (!p.shape.compactable()) {
-            return new Key(t, WHOLE_TABLE);
+            return new Key(table, WHOLE_TABLE);
         }
-        return new Key(t, fold(p.op.keyValues()));
+        List<Object> values = p.op.keyValues();
+        if (values.size() > 1) {
+            values = byColumnName(p.shape.target.key(), values); // shapes may list the same key columns in another order
+        }
+        return new Key(table, fold(values));
+    }
+
+    private static List<Object> byColumnName(List<String> columns, List<Object> values) {
+        Integer[] order = new Integer[columns.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> columns.get(a).compareToIgnoreCase(columns.get(b)));
+        Object[] sorted = new Object[order.length];
+        for (int i = 0; i < order.length; i++) {
+            sorted[i] = values.get(order[i]);
+        }
+        return java.util.Arrays.asList(sorted);
     }
 
     /** Key values with strings folded to a form that every usual collation's equal strings share. */
@@ -59,7 +77,7 @@ final class WriteSet {
             Object v = keyValues.get(i);
             parts[i] = v instanceof String str ? foldString(str) : Values.keyPart(v);
         }
-        return List.of(parts);
+        return java.util.Arrays.asList(parts);
     }
 
     static String foldString(String s) {

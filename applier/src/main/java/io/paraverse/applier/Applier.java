@@ -35,6 +35,13 @@ import javax.sql.DataSource;
  * open target transaction that commits at its commit entry. Memory stays bounded by {@code maxTransactionRows}
  * ops whatever the backlog.
  *
+ * <h2>Parallel apply</h2>
+ * With {@code applyWorkers} &gt; 1 the batches formed here are committed by N worker connections, scheduled by
+ * write-set so that batches sharing a target key commit in journal order; each worker records what it committed in
+ * its own row, and a start folds those rows into the checkpoint and skips what they cover (exactly once, see
+ * {@link ParallelApply}). Batches carrying id-map, allocator or skip-audit changes, huge source transactions and
+ * target reads stay on this thread, after the workers drained.
+ *
  * <h2>Translation context</h2>
  * The translator gets a {@link PersistentContext}: id maps and allocators kept on the target and written in the
  * same target transaction as the ops of the rows that changed them (dropped with a dropped batch, so a replay
@@ -131,7 +138,8 @@ public final class Applier {
     }
 
     /**
-     * The pipeline's checkpoint on the target, creating the checkpoint schema, table and row if absent.
+     * The pipeline's checkpoint on the target, creating the checkpoint schema, table and row if absent, with the
+     * progress parallel workers recorded folded in (when the applier is not running).
      * Open the journal reader after {@code checkpoint().journalSeq()}.
      */
     public ApplyCheckpoint checkpoint() {
@@ -436,6 +444,7 @@ public final class Applier {
                     throw new ApplyException("cannot read the parallel apply progress", workerRows.tableName(), null, 0,
                             null, e, Failures.isTransient(e));
                 }
+                progress.retried(e.getMessage());
                 cp = recovery.startCheckpoint();
             }
         }

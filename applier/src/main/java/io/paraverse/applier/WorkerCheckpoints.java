@@ -82,6 +82,9 @@ final class WorkerCheckpoints {
     /** The pipeline's worker rows; none if the table does not exist (never ran in parallel). */
     List<Row> read(Connection c) throws SQLException {
         List<Row> rows = new ArrayList<>();
+        if (!exists(c)) {
+            return rows; // asked first: the driver logs a warning for every statement on a missing table
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT worker, low_watermark, gtid, gtid_position, binlog_file,"
                 + " binlog_pos, source_commit_ms, committed_ranges FROM " + table + " WHERE pipeline = ?")) {
             ps.setString(1, pipeline);
@@ -102,8 +105,24 @@ final class WorkerCheckpoints {
         return rows;
     }
 
+    private boolean exists(Connection c) throws SQLException {
+        if (ensured) {
+            return true;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'apply_worker_checkpoint'")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** Deletes the pipeline's worker rows (stale, or folded into the checkpoint row), inside the open transaction. */
     void deleteAll(Connection c) throws SQLException {
+        if (!exists(c)) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
             ps.setString(1, pipeline);
             ps.executeUpdate();

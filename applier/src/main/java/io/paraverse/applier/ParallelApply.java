@@ -43,6 +43,8 @@ final class ParallelApply {
     private static final long WAIT_POLL_MILLIS = 100;
     /** Batches per worker queue: one being written, one ready (more only holds memory). */
     private static final int MAX_QUEUED = 2;
+    /** Dispatched batches not yet below the watermark, per worker (committed ones hold only their bookkeeping). */
+    private static final int MAX_IN_FLIGHT_PER_WORKER = 16;
 
     private final ApplierOptions options;
     private final DataSource dataSource;
@@ -119,6 +121,9 @@ final class ParallelApply {
         List<PendingOp> ops = new ArrayList<>(batch.buffer.subList(0, batch.boundary));
         Set<Object> keys = WriteSet.of(ops, ops.size());
         WorkBatch b = new WorkBatch(batch.checkpointSeq, batch.boundaryCommit, ops, keys, batch.boundaryRows, batch.boundaryTx);
+        while (inFlight.size() >= MAX_IN_FLIGHT_PER_WORKER * options.applyWorkers()) {
+            awaitCompletion(); // a slow batch holds the watermark: bound what the workers' rows must list meanwhile
+        }
         int w;
         while ((w = scheduler.assign(keys)) == ApplyScheduler.WAIT) {
             awaitCompletion();
@@ -234,6 +239,8 @@ final class ParallelApply {
         }
         scheduler.finished(b.worker, b.keys);
         b.done = true;
+        b.ops = null; // committed: only its range and counts are still needed
+        b.keys = null;
         progress.rowsApplied += b.rows;
         progress.transactions += b.transactions;
         progress.targetCommits++;

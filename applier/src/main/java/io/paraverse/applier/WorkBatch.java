@@ -14,8 +14,10 @@ final class WorkBatch {
 
     final long from;
     final JournalEntry.TxCommit commit;
-    final List<PendingOp> ops;
-    final Set<Object> keys;
+    /** The ops; dropped (null) once committed, while the batch waits for earlier ones to finish. */
+    List<PendingOp> ops;
+    /** The write-set; dropped (null) once committed. */
+    Set<Object> keys;
     final long rows;
     final long transactions;
     int worker;

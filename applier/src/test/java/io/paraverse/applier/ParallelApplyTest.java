@@ -206,6 +206,33 @@ class ParallelApplyTest extends SharedTargetTest {
         assertEquals(6, restarted.checkpoint().journalSeq());
     }
 
+    /**
+     * A statement the target rejects inside a worker's batch stops the applier with an error naming the table; once
+     * the operator fixed the target, a restart applies exactly what is missing (other workers may have committed
+     * later batches before the stop).
+     */
+    @Test
+    void aBatchTheTargetRejectsStopsTheApplierAndARestartConverges() {
+        createTables();
+        Entries j = new Entries();
+        TreeMap<Long, String> expected = new TreeMap<>();
+        for (long i = 1; i <= 400; i++) {
+            String name = i == 250 ? "x".repeat(60) : "n" + i; // 60 characters: too long for VARCHAR(40)
+            j.insert(ITEMS, i, name).commit();
+            expected.put(i, name);
+        }
+        ApplyException e = org.junit.jupiter.api.Assertions.assertThrows(ApplyException.class,
+                () -> applier("parallel-reject", 4, 10).runUntilCaughtUp(j.reader()));
+        assertTrue(e.getMessage().contains("t_parallel.items"), e.getMessage());
+        server.execute("ALTER TABLE t_parallel.items MODIFY name VARCHAR(80)");
+        Applier again = applier("parallel-reject", 4, 10);
+        again.runUntilCaughtUp(new ListJournalReader(j.list(), again.checkpoint().journalSeq()));
+        List<List<String>> rows = new ArrayList<>();
+        expected.forEach((k, v) -> rows.add(row(String.valueOf(k), v)));
+        assertEquals(rows, TestTarget.rows(server, "SELECT id, name FROM t_parallel.items ORDER BY id"));
+        assertEquals(j.lastSeq(), again.checkpoint().journalSeq());
+    }
+
     /** Worker rows of an earlier attempt (the checkpoint row was deleted and created again) are not trusted. */
     @Test
     void workerRowsOfAnEarlierAttemptAreIgnored() throws Exception {

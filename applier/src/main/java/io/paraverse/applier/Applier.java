@@ -288,7 +288,7 @@ public final class Applier {
             }
             running.set(false);
             if (!interrupted) {
-                log.info("applier {} stopped at journal seq {}", options.pipeline(), batch.checkpointSeq);
+                log.info("applier {} stopped at journal seq {}", options.pipeline(), progress.lastAppliedSeq);
             }
         }
     }
@@ -318,7 +318,6 @@ public final class Applier {
         if (parallel != null) {
             parallel.collect();
         }
-
         if (seq != batch.lastSeenSeq + 1 && (batch.sawEntry || batch.checkpointSeq > 0)) {
             throw new ApplyException(seq <= batch.lastSeenSeq
                     ? "the journal went backwards: entry " + seq + " after " + batch.lastSeenSeq

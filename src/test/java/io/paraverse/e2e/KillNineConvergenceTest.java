@@ -35,6 +35,12 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class KillNineConvergenceTest {
     private static final int KILLS = 6;
+
+    /** Parallel apply workers of the pipeline under test (1: the default applier). */
+    int workers() {
+        return 1;
+    }
+
     private static MariaDbServer source;
     private static MariaDbServer target;
 
@@ -113,6 +119,16 @@ class KillNineConvergenceTest {
             String log = Files.readString(work.resolve("child-" + k + ".log"));
             assertFalse(log.contains(source.password()) || log.contains(target.password()), "a password appears in the pipeline's log");
         }
+        if (workers() > 1) {
+            // restarts found the workers' own progress rows ahead of the checkpoint row and resumed from them
+            long folded = 0;
+            for (int k = 1; k < KILLS; k++) {
+                if (Files.readString(work.resolve("child-" + k + ".log")).contains("parallel apply progress folded in")) {
+                    folded++;
+                }
+            }
+            assertTrue(folded > 0, "no restart resumed from the parallel workers' progress rows");
+        }
         assertEquals(KILLS, advanced, "killed runs did not advance the target checkpoint: " + checkpoints
                 + "; last child's log:\n" + Files.readString(work.resolve("child-" + (KILLS - 1) + ".log")));
         writing.set(false);
@@ -155,6 +171,7 @@ class KillNineConvergenceTest {
                 .journalDir(journal)
                 .include(List.of("e2e.*"))
                 .startGtid(startGtid)
+                .applyWorkers(workers())
                 .build();
     }
 
@@ -165,7 +182,8 @@ class KillNineConvergenceTest {
                 "--name", "e2e",
                 "--source", "127.0.0.1:" + source.port(), "--source-user", "root", "--source-password-env", "PV_SOURCE_PASSWORD",
                 "--target", "127.0.0.1:" + target.port(), "--target-user", "root", "--target-password-env", "PV_TARGET_PASSWORD",
-                "--journal", journal.toString(), "--include", "e2e.*", "--start-gtid", startGtid)
+                "--journal", journal.toString(), "--include", "e2e.*", "--start-gtid", startGtid,
+                "--workers", String.valueOf(workers()))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("PV_SOURCE_PASSWORD", source.password());
         pb.environment().put("PV_TARGET_PASSWORD", target.password());

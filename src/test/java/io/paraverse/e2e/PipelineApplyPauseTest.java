@@ -27,6 +27,11 @@ class PipelineApplyPauseTest {
     @TempDir
     Path work;
 
+    /** Parallel apply workers of the pipelines under test. */
+    int workers() {
+        return 1;
+    }
+
     @Test
     void captureGoesOnWhileApplyIsPausedAndResumeCatchesUp() throws Exception {
         try (SourceAndTarget servers = SourceAndTarget.start("pause")) {
@@ -42,7 +47,7 @@ class PipelineApplyPauseTest {
                     .source(new Endpoint("127.0.0.1", servers.source().port(), "root", servers.source().password()))
                     .target(new Endpoint("127.0.0.1", servers.target().port(), "root", servers.target().password()))
                     .journalDir(work.resolve("journal")).include(List.of("pz.*")).startGtid(clone.clonePoint().gtidPosition())
-                    .applyOnStart(false).build();
+                    .applyOnStart(false).applyWorkers(workers()).build();
             try (Pipeline p = Pipeline.start(cfg)) {
                 assertFalse(p.applying());
                 write(servers, sb, 300);
@@ -84,7 +89,7 @@ class PipelineApplyPauseTest {
                     .source(new Endpoint("127.0.0.1", servers.source().port(), "root", servers.source().password()))
                     .target(new Endpoint("127.0.0.1", servers.target().port(), "root", servers.target().password()))
                     .journalDir(work.resolve("journal-b")).include(List.of("pz.*")).startGtid(clone.clonePoint().gtidPosition())
-                    .applyOnStart(false).journalBudgetBytes(budget).build();
+                    .applyOnStart(false).journalBudgetBytes(budget).applyWorkers(workers()).build();
             try (Pipeline p = Pipeline.start(cfg)) {
                 write(servers, sb, 3_000); // far more than 512 KiB of row changes
                 waitFor(p::captureHeldByBudget);

@@ -35,6 +35,13 @@ import javax.sql.DataSource;
  * open target transaction that commits at its commit entry. Memory stays bounded by {@code maxTransactionRows}
  * ops whatever the backlog.
  *
+ * <h2>Parallel apply</h2>
+ * With {@code applyWorkers} &gt; 1 the batches formed here are committed by N worker connections, scheduled by
+ * write-set so that batches sharing a target key commit in journal order; each worker records what it committed in
+ * its own row, and a start folds those rows into the checkpoint and skips what they cover (exactly once, see
+ * {@link ParallelApply}). Batches carrying id-map, allocator or skip-audit changes, huge source transactions and
+ * target reads stay on this thread, after the workers drained.
+ *
  * <h2>Translation context</h2>
  * The translator gets a {@link PersistentContext}: id maps and allocators kept on the target and written in the
  * same target transaction as the ops of the rows that changed them (dropped with a dropped batch, so a replay
@@ -78,6 +85,11 @@ public final class Applier {
     private final SessionHolder sessions;
     private final TransientRecovery recovery;
     private final BatchCommitter committer;
+    private final WorkerCheckpoints workerRows;
+    /** Parallel apply (applyWorkers > 1), else null: the apply thread commits every batch. */
+    private final ParallelApply parallel;
+    /** Ranges committed by parallel workers above the checkpoint before this run: skipped. */
+    private CommittedRanges committedRanges = CommittedRanges.NONE;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopRequested;
@@ -108,6 +120,14 @@ public final class Applier {
         batch.parts.add(this.context);
         batch.parts.add(skipper);
         this.rows = new RowTranslator(translator, this.context, shapes, targetReader, options.pipeline());
+        this.workerRows = new WorkerCheckpoints(options.checkpointSchema(), options.pipeline());
+        if (options.applyWorkers() > 1) {
+            recovery.addSetup(workerRows::ensureOnce);
+            this.parallel = new ParallelApply(options, target, store, workerRows, sessions, batch, progress, committer);
+            recovery.expectedRowSeq = parallel::checkpointRowSeq;
+        } else {
+            this.parallel = null;
+        }
     }
 
     public ApplierOptions options() { return options; }
@@ -118,17 +138,33 @@ public final class Applier {
     }
 
     /**
-     * The pipeline's checkpoint on the target, creating the checkpoint schema, table and row if absent.
+     * The pipeline's checkpoint on the target, creating the checkpoint schema, table and row if absent, with the
+     * progress parallel workers recorded folded in (when the applier is not running).
      * Open the journal reader after {@code checkpoint().journalSeq()}.
      */
     public ApplyCheckpoint checkpoint() {
         try (Connection c = dataSource.getConnection()) {
             store.ensureOnce(c);
-            ApplyCheckpoint cp = store.read(c);
-            if (!c.getAutoCommit()) {
-                c.rollback();
+            if (parallel != null) {
+                workerRows.ensureOnce(c);
             }
-            return cp;
+            if (running.get()) {
+                // the workers are writing their rows: report the checkpoint row, fold nothing in
+                ApplyCheckpoint cp = store.read(c);
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return cp;
+            }
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                // parallel workers' progress folded in: the journal may be released up to their low watermark
+                return ParallelApply.consolidate(c, store, workerRows, store.read(c), parallel != null).checkpoint();
+            } finally {
+                c.rollback();
+                c.setAutoCommit(auto);
+            }
         } catch (SQLException e) {
             throw new ApplyException("cannot read the apply checkpoint", store.tableName(), null, 0, null, e,
                     Failures.isTransient(e));
@@ -188,7 +224,7 @@ public final class Applier {
         JournalReader reader = given;
         boolean interrupted = false;
         try {
-            ApplyCheckpoint cp = recovery.startCheckpoint();
+            ApplyCheckpoint cp = consolidate(recovery.startCheckpoint());
             log.info("applier {} starting after {}", options.pipeline(), cp);
             batch.checkpointSeq = cp.journalSeq();
             progress.lastAppliedSeq = batch.checkpointSeq;
@@ -199,6 +235,9 @@ public final class Applier {
             batch.reset();
             skipper.reload(targetReader);
             progress.restartRate(System.nanoTime());
+            if (parallel != null) {
+                parallel.start(cp);
+            }
             if (reader == null) {
                 reader = openAfter.apply(batch.checkpointSeq);
             }
@@ -221,7 +260,10 @@ public final class Applier {
                 }
             }
             if (batch.boundaryCommit != null) {
-                committer.commitBoundary();
+                commitBoundary();
+            }
+            if (parallel != null) {
+                parallel.drain();
             }
         } catch (InterruptedException e) {
             interrupted = true;
@@ -236,6 +278,9 @@ public final class Applier {
             log.error("applier {} failed", options.pipeline(), e);
             throw e;
         } finally {
+            if (parallel != null) {
+                parallel.close();
+            }
             sessions.close();
             batch.reset();
             if (given == null && reader != null) {
@@ -243,7 +288,7 @@ public final class Applier {
             }
             running.set(false);
             if (!interrupted) {
-                log.info("applier {} stopped at journal seq {}", options.pipeline(), batch.checkpointSeq);
+                log.info("applier {} stopped at journal seq {}", options.pipeline(), progress.lastAppliedSeq);
             }
         }
     }
@@ -258,10 +303,10 @@ public final class Applier {
         JournalEntry e = reader.poll(timeoutNanos, TimeUnit.NANOSECONDS);
         if (e == null) {
             if (batch.boundaryCommit != null && System.nanoTime() - lastEntryNanos >= idleFlushNanos) {
-                committer.commitBoundary(); // the journal has been quiet for idleFlushDelay: commit what is complete
+                commitBoundary(); // the journal has been quiet for idleFlushDelay: commit what is complete
             }
             // everything complete is committed; a trailing partial transaction waits for its commit entry
-            progress.caughtUp = batch.boundaryCommit == null;
+            progress.caughtUp = batch.boundaryCommit == null && (parallel == null || parallel.idle());
             return;
         }
         lastEntryNanos = System.nanoTime();
@@ -269,6 +314,9 @@ public final class Applier {
         long seq = e.seq();
         if (seq <= batch.checkpointSeq) {
             return; // applied before: never again
+        }
+        if (parallel != null) {
+            parallel.collect();
         }
         if (seq != batch.lastSeenSeq + 1 && (batch.sawEntry || batch.checkpointSeq > 0)) {
             throw new ApplyException(seq <= batch.lastSeenSeq
@@ -281,6 +329,9 @@ public final class Applier {
         }
         batch.sawEntry = true;
         batch.lastSeenSeq = seq;
+        if (!committedRanges.isEmpty() && committedRanges.contains(seq)) {
+            return; // committed by a parallel worker before the restart: never again
+        }
         if (e instanceof JournalEntry.Row r) {
             addRow(r);
         } else {
@@ -301,10 +352,10 @@ public final class Applier {
         batch.pendingRows++;
         if (batch.buffer.size() >= options.maxTransactionRows()) {
             if (batch.boundaryCommit != null) {
-                committer.commitBoundary(); // what is complete goes first, so only one huge source transaction is ever split
+                commitBoundary(); // what is complete goes first, so only one huge source transaction is ever split
             }
             if (batch.buffer.size() >= options.maxTransactionRows()) {
-                committer.spill(false);
+                spill(false);
             }
         }
     }
@@ -316,7 +367,10 @@ public final class Applier {
     private void stopBefore(SourceRowException e) {
         if (batch.boundaryCommit != null) {
             try {
-                committer.commitBoundary();
+                commitBoundary();
+                if (parallel != null) {
+                    parallel.drain(); // the checkpoint ends just before the failing transaction
+                }
             } catch (RuntimeException c) {
                 c.addSuppressed(e);
                 throw c;
@@ -339,10 +393,59 @@ public final class Applier {
      */
     private void flushForRead() {
         if (batch.boundaryCommit != null) {
-            committer.commitBoundary();
+            commitBoundary();
+        }
+        if (parallel != null) {
+            parallel.drain(); // the read must see every dispatched batch
         }
         if (!batch.buffer.isEmpty()) {
-            committer.spill(true);
+            spill(true);
+        }
+    }
+
+    /**
+     * Commits the buffer up to the last source commit: hands it to a parallel worker when it can, else commits it
+     * on this thread (after the workers drained, so the checkpoint row is at the low watermark).
+     */
+    private void commitBoundary() {
+        if (parallel == null) {
+            committer.commitBoundary();
+            return;
+        }
+        if (parallel.dispatch()) {
+            return;
+        }
+        parallel.drain();
+        committer.commitBoundary();
+        parallel.serialCommitted();
+    }
+
+    /** Writes the open source transaction's ops into this thread's open target transaction (workers drained first). */
+    private void spill(boolean forRead) {
+        if (parallel != null) {
+            parallel.drain();
+        }
+        committer.spill(forRead);
+    }
+
+    /** Folds parallel workers' progress into the checkpoint (see {@link ParallelApply#consolidate}). */
+    private ApplyCheckpoint consolidate(ApplyCheckpoint cp) {
+        int attempt = 0;
+        while (true) {
+            try {
+                TargetSession s = sessions.get(0);
+                ParallelApply.Consolidated c = ParallelApply.consolidate(s.connection, store, workerRows, cp, parallel != null);
+                committedRanges = c.ranges();
+                return c.checkpoint();
+            } catch (SQLException e) {
+                sessions.close();
+                if (!Failures.isTransient(e) || ++attempt > options.maxRetries()) {
+                    throw new ApplyException("cannot read the parallel apply progress", workerRows.tableName(), null, 0,
+                            null, e, Failures.isTransient(e));
+                }
+                progress.retried(e.getMessage());
+                cp = recovery.startCheckpoint();
+            }
         }
     }
 
@@ -352,7 +455,7 @@ public final class Applier {
         batch.markCommit(c, now);
         if (batch.spilled || batch.buffer.size() >= options.maxTransactionRows()
                 || now - batch.boundaryNanos >= maxBatchDelayNanos) {
-            committer.commitBoundary();
+            commitBoundary();
         }
     }
 }

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  *       while a value the target column cannot hold is an error that stops the applier, never a silent truncation).</li>
  *   <li>{@code maxRetries}, {@code retryBackoff}, {@code maxRetryBackoff}: transient target errors (deadlock,
  *       lock wait timeout, lost connection) are retried this many times in a row, backing off exponentially.</li>
+ *   <li>{@code applyWorkers}: target connections that commit batches in parallel, scheduled by write-set (default 1:
+ *       the apply thread commits every batch itself; see {@link ParallelApply}). Up to 64.</li>
  * </ul>
  */
 public final class ApplierOptions {
@@ -50,6 +52,7 @@ public final class ApplierOptions {
     private final int maxRetries;
     private final Duration retryBackoff;
     private final Duration maxRetryBackoff;
+    private final int applyWorkers;
 
     private ApplierOptions(Builder b) {
         this.pipeline = b.pipeline;
@@ -63,6 +66,7 @@ public final class ApplierOptions {
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
         this.maxRetryBackoff = b.maxRetryBackoff;
+        this.applyWorkers = b.applyWorkers;
     }
 
     /** Options with defaults for the given pipeline. */
@@ -87,6 +91,7 @@ public final class ApplierOptions {
         b.maxRetries = maxRetries;
         b.retryBackoff = retryBackoff;
         b.maxRetryBackoff = maxRetryBackoff;
+        b.applyWorkers = applyWorkers;
         return b;
     }
 
@@ -101,6 +106,7 @@ public final class ApplierOptions {
     public int maxRetries() { return maxRetries; }
     public Duration retryBackoff() { return retryBackoff; }
     public Duration maxRetryBackoff() { return maxRetryBackoff; }
+    public int applyWorkers() { return applyWorkers; }
 
     @Override
     public String toString() {
@@ -108,7 +114,8 @@ public final class ApplierOptions {
                 + ", maxTransactionRows=" + maxTransactionRows + ", maxStatementRows=" + maxStatementRows
                 + ", idleFlushDelay=" + idleFlushDelay.toMillis() + "ms, maxBatchDelay=" + maxBatchDelay.toMillis()
                 + "ms, compaction=" + compaction + ", sqlMode=" + sqlMode + ", maxRetries=" + maxRetries
-                + ", retryBackoff=" + retryBackoff.toMillis() + ".." + maxRetryBackoff.toMillis() + "ms}";
+                + ", retryBackoff=" + retryBackoff.toMillis() + ".." + maxRetryBackoff.toMillis() + "ms, applyWorkers="
+                + applyWorkers + "}";
     }
 
     @Override
@@ -117,13 +124,14 @@ public final class ApplierOptions {
                 && maxTransactionRows == a.maxTransactionRows && maxStatementRows == a.maxStatementRows
                 && idleFlushDelay.equals(a.idleFlushDelay) && maxBatchDelay.equals(a.maxBatchDelay)
                 && compaction == a.compaction && sqlMode.equals(a.sqlMode) && maxRetries == a.maxRetries
-                && retryBackoff.equals(a.retryBackoff) && maxRetryBackoff.equals(a.maxRetryBackoff);
+                && retryBackoff.equals(a.retryBackoff) && maxRetryBackoff.equals(a.maxRetryBackoff)
+                && applyWorkers == a.applyWorkers;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(pipeline, checkpointSchema, maxTransactionRows, maxStatementRows, idleFlushDelay,
-                maxBatchDelay, compaction, sqlMode, maxRetries, retryBackoff, maxRetryBackoff);
+                maxBatchDelay, compaction, sqlMode, maxRetries, retryBackoff, maxRetryBackoff, applyWorkers);
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -139,6 +147,7 @@ public final class ApplierOptions {
         private int maxRetries = 10;
         private Duration retryBackoff = Duration.ofMillis(100);
         private Duration maxRetryBackoff = Duration.ofSeconds(10);
+        private int applyWorkers = 1;
 
         private Builder(String pipeline) {
             this.pipeline = pipeline;
@@ -152,6 +161,7 @@ public final class ApplierOptions {
         public Builder compaction(boolean on) { this.compaction = on; return this; }
         public Builder sqlMode(String mode) { this.sqlMode = mode; return this; }
         public Builder maxRetries(int n) { this.maxRetries = n; return this; }
+        public Builder applyWorkers(int n) { this.applyWorkers = n; return this; }
         public Builder retryBackoff(Duration initial, Duration max) {
             this.retryBackoff = initial;
             this.maxRetryBackoff = max;
@@ -180,6 +190,9 @@ public final class ApplierOptions {
             }
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
+            }
+            if (applyWorkers < 1 || applyWorkers > 64) {
+                throw new IllegalArgumentException("applyWorkers must be 1..64, got " + applyWorkers);
             }
             requirePositive("retryBackoff", retryBackoff, true);
             requirePositive("maxRetryBackoff", maxRetryBackoff, true);

@@ -101,6 +101,11 @@ final class BatchCommitter {
         long now = System.nanoTime();
         progress.sampleRate(now);
         sessions.closeIfOlder(now, SESSION_MAX_AGE_NANOS); // let the pool retire connections on its schedule
+        announce(c);
+    }
+
+    /** Tells the commit listener that everything up to {@code c} is committed on the target. */
+    void announce(JournalEntry.TxCommit c) {
         Consumer<ApplyCheckpoint> listener = commitListener;
         if (listener != null) {
             try {

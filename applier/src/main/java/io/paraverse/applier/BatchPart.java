@@ -14,6 +14,9 @@ interface BatchPart {
     /** The target transaction holding the changes up to {@code commitSeq} committed. */
     void committed(long commitSeq);
 
+    /** Whether changes of source transactions up to journal seq {@code commitSeq} wait to be written. */
+    boolean hasChangesUpTo(long commitSeq);
+
     /** The batch was dropped (rolled back, to be re-read from the journal): forget every uncommitted change. */
     void discard();
 }

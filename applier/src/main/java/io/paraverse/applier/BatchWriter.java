@@ -56,8 +56,9 @@ final class BatchWriter {
     private final int maxStatementRows;
     private final boolean compaction;
 
-    // per-write scratch, reused
+    // per-write scratch, reused; per writer (not on the shared PhysicalTable) so parallel workers can each own one
     private final ArrayList<PhysicalTable> touched = new ArrayList<>();
+    private final java.util.IdentityHashMap<PhysicalTable, TableWork> work = new java.util.IdentityHashMap<>();
     private final HashMap<Object, Slot> slots = new HashMap<>();
     private final ArrayList<Slot> slotOrder = new ArrayList<>();
     private final ArrayList<PendingOp> deletes = new ArrayList<>();
@@ -87,6 +88,13 @@ final class BatchWriter {
         int size() { return n; }
     }
 
+    /** The ops of one table gathered for the current write. */
+    private static final class TableWork {
+        final ArrayList<PendingOp> ops = new ArrayList<>();
+        Shape shape;
+        boolean mixed;
+    }
+
     /** Rows sent in statements since the last {@link #resetCounters()}. */
     long rowsWritten;
     long statements;
@@ -112,27 +120,30 @@ final class BatchWriter {
             for (int i = from; i < to; i++) {
                 PendingOp p = buffer.get(i);
                 PhysicalTable t = p.shape.phys;
-                if (t.work.isEmpty()) {
+                TableWork w = work.computeIfAbsent(t, k -> new TableWork());
+                if (w.ops.isEmpty()) {
                     touched.add(t);
-                    t.workShape = p.shape;
-                    t.workMixed = false;
-                } else if (p.shape != t.workShape) {
-                    t.workMixed = true;
+                    w.shape = p.shape;
+                    w.mixed = false;
+                } else if (p.shape != w.shape) {
+                    w.mixed = true;
                 }
-                t.work.add(p);
+                w.ops.add(p);
             }
             for (PhysicalTable t : touched) {
-                checkShapes(s, t);
-                if (compaction && !t.workMixed && t.workShape.compactable()) {
-                    writeCompacted(s, t.workShape, t.work);
+                TableWork w = work.get(t);
+                checkShapes(s, t, w.ops);
+                if (compaction && !w.mixed && w.shape.compactable()) {
+                    writeCompacted(s, w.shape, w.ops);
                 } else {
-                    writeOrdered(s, t.work);
+                    writeOrdered(s, w.ops);
                 }
             }
         } finally {
             for (PhysicalTable t : touched) {
-                t.work.clear();
-                t.workShape = null;
+                TableWork w = work.get(t);
+                w.ops.clear();
+                w.shape = null;
             }
             touched.clear();
             slots.clear();
@@ -145,9 +156,10 @@ final class BatchWriter {
         }
     }
 
-    private void checkShapes(TargetSession s, PhysicalTable t) {
+    /** Checks (once per shape) that the target table can take the ops' shapes; throws an attributed failure if not. */
+    static void checkShapes(TargetSession s, PhysicalTable t, List<PendingOp> ops) {
         Shape checkedLast = null;
-        for (PendingOp p : t.work) {
+        for (PendingOp p : ops) {
             Shape sh = p.shape;
             if (sh == checkedLast || sh.checked()) {
                 checkedLast = sh;

@@ -107,7 +107,26 @@ final class CheckpointStore {
      * Returns false if the row was not at {@code expectedSeq}.
      */
     boolean advance(TargetSession s, long expectedSeq, long seq, Commit commit) throws SQLException {
-        PreparedStatement ps = s.prepare(updateSql);
+        return advance(s.prepare(updateSql), expectedSeq, seq, commit);
+    }
+
+    /** {@link #advance(TargetSession, long, long, Commit)} on a plain connection (start-up consolidation). */
+    boolean advance(Connection c, long expectedSeq, long seq, Commit commit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(updateSql)) {
+            return advance(ps, expectedSeq, seq, commit);
+        }
+    }
+
+    /** Stamps applied_at on a checkpoint row never written (marks it as this attempt's; see WorkerCheckpoints). */
+    void touch(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET applied_at = UTC_TIMESTAMP(6)"
+                + " WHERE pipeline = ? AND applied_at IS NULL")) {
+            ps.setString(1, pipeline);
+            ps.executeUpdate();
+        }
+    }
+
+    private boolean advance(PreparedStatement ps, long expectedSeq, long seq, Commit commit) throws SQLException {
         SourcePosition p = commit.position();
         ps.setLong(1, seq);
         ps.setString(2, p.gtid());

@@ -156,6 +156,11 @@ final class PersistentContext implements TranslationContext, BatchPart {
     }
 
     @Override
+    public boolean hasChangesUpTo(long commitSeq) {
+        return !pending.isEmpty() && pending.get(0).seq() <= commitSeq;
+    }
+
+    @Override
     public void committed(long commitSeq) {
         int n = 0;
         for (Change c : pending) {

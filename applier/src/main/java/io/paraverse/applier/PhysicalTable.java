@@ -16,7 +16,6 @@ import java.util.Set;
  * One table on the target as information_schema describes it: its columns (and which are generated) and its
  * unique indexes (PRIMARY and UNIQUE, as lower-case column-name sets). Read on first use and cached for the
  * applier's life: the target's schema is not expected to change while the applier runs.
- * Also holds the per-flush list of ops the {@link BatchWriter} gathers for it (apply thread only).
  */
 final class PhysicalTable {
     final String schema;
@@ -30,11 +29,6 @@ final class PhysicalTable {
     private final Set<String> writableColumns = new HashSet<>();
     private final List<Set<String>> uniqueIndexes = new ArrayList<>();
     private final List<String> uniqueIndexNames = new ArrayList<>();
-
-    // per-flush work list, used by BatchWriter only
-    final ArrayList<PendingOp> work = new ArrayList<>();
-    Shape workShape;
-    boolean workMixed;
 
     PhysicalTable(String schema, String table) {
         this.schema = schema;

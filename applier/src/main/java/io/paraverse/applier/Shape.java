@@ -137,6 +137,12 @@ final class Shape {
     }
 
     String upsertSql(int rows) {
+        synchronized (upsertSql) { // parallel apply workers share shapes; the cache is access-ordered
+            return upsertSqlLocked(rows);
+        }
+    }
+
+    private String upsertSqlLocked(int rows) {
         String s = upsertSql.get(rows);
         if (s == null) {
             StringBuilder sb = new StringBuilder(upsertHead.length() + rows * (upsertRow.length() + 1) + upsertTail.length());
@@ -154,6 +160,12 @@ final class Shape {
     }
 
     String deleteSql(int rows) {
+        synchronized (deleteSql) {
+            return deleteSqlLocked(rows);
+        }
+    }
+
+    private String deleteSqlLocked(int rows) {
         String s = deleteSql.get(rows);
         if (s == null) {
             StringBuilder sb = new StringBuilder(deleteHead.length() + rows * (deleteRow.length() + 1) + 1);

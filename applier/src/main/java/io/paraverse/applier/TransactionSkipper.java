@@ -101,6 +101,16 @@ final class TransactionSkipper implements BatchPart {
     }
 
     @Override
+    public boolean hasChangesUpTo(long commitSeq) {
+        for (SkipRequests.Audit a : audits) {
+            if (a.commitSeq() <= commitSeq) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public void committed(long commitSeq) {
         audits.removeIf(a -> {
             if (a.commitSeq() > commitSeq) {

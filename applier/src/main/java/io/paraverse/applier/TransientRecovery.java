@@ -19,6 +19,8 @@ final class TransientRecovery {
     private final SessionHolder sessions;
     private final Batch batch;
     private final ApplyProgress progress;
+    /** The seq the checkpoint row should hold (parallel apply: it lags the apply thread's position). */
+    java.util.function.LongSupplier expectedRowSeq;
     /** Replays from the checkpoint since the last target commit. */
     private int replays;
     /** Creates the applier's other tables at start (DDL, outside apply transactions). */
@@ -39,6 +41,7 @@ final class TransientRecovery {
         this.sessions = sessions;
         this.batch = batch;
         this.progress = progress;
+        this.expectedRowSeq = () -> batch.checkpointSeq;
     }
 
     /** A target transaction committed: the replay budget starts over. */
@@ -131,7 +134,7 @@ final class TransientRecovery {
                         committingSeq);
                 return true;
             }
-            if (seqNow != batch.checkpointSeq) {
+            if (seqNow != expectedRowSeq.getAsLong()) {
                 throw checkpointMoved(seqNow);
             }
             if (batch.spilled) {

@@ -84,9 +84,19 @@ class PersistentContextTest extends SharedTargetTest {
                 "INSERT INTO %db.page VALUES (100, 'made by the upgrade', NULL)");
     }
 
-    static Applier applier(DataSource d, String pipeline, PageTranslator t, int maxTransactionRows) {
-        return new Applier(d, t, TranslationContext.of(Map.of(), Map.of()),
-                ApplierOptions.builder(pipeline).maxTransactionRows(maxTransactionRows).build());
+    /** Parallel apply workers (the subclass runs every case with several). */
+    int workers() {
+        return 1;
+    }
+
+    /** The pool the appliers use when given the shared one (a subclass may need more connections). */
+    DataSource pool(DataSource d) {
+        return d;
+    }
+
+    Applier applier(DataSource d, String pipeline, PageTranslator t, int maxTransactionRows) {
+        return new Applier(pool(d), t, TranslationContext.of(Map.of(), Map.of()),
+                ApplierOptions.builder(pipeline).maxTransactionRows(maxTransactionRows).applyWorkers(workers()).build());
     }
 
     static String pipeline() {

@@ -70,8 +70,18 @@ class SkipTest extends SharedTargetTest {
         return "skip-" + (++pipelines) + "-" + System.nanoTime();
     }
 
-    static Applier applier(String pipeline, PickyTranslator t) {
-        return new Applier(ds, t, TranslationContext.of(Map.of(), Map.of()), ApplierOptions.defaults(pipeline));
+    /** Parallel apply workers (the subclass runs every case with several). */
+    int workers() {
+        return 1;
+    }
+
+    javax.sql.DataSource pool() {
+        return ds;
+    }
+
+    Applier applier(String pipeline, PickyTranslator t) {
+        return new Applier(pool(), t, TranslationContext.of(Map.of(), Map.of()),
+                ApplierOptions.builder(pipeline).applyWorkers(workers()).build());
     }
 
     /** tx 0-1-1, 0-1-2 fine; 0-1-3 holds the bad row (two rows); 0-1-4 fine. */

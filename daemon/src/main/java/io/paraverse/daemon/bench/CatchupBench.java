@@ -57,6 +57,10 @@ public final class CatchupBench implements Callable<Integer> {
     boolean skipNative;
     @Option(names = "--json", description = "print the figures as JSON on stdout (progress goes to stderr)")
     boolean json;
+    @Option(names = "--workers", split = ",", defaultValue = "1", paramLabel = "N[,N...]",
+            description = "parallel apply workers; several values are measured one after the other on the same journal"
+                    + " (default ${DEFAULT-VALUE})")
+    List<Integer> workers;
 
     @Override
     public Integer call() throws Exception {
@@ -112,31 +116,44 @@ public final class CatchupBench implements Callable<Integer> {
                     }
                 }
             }
-            try (MariaDbServer target = MariaDbServer.start(serverOptions(MariaDbOptions.target("paraverse"), work, flush).copyDatadirFrom(base))) {
+            try (SegmentJournal journal = SegmentJournal.open(work.resolve("journal"), JournalOptions.defaults())) {
                 out.println("paraverse: capturing the backlog into the journal ...");
-                double[] t = paraverse(source, target, work.resolve("journal"), p0, p1);
-                boolean eq = equal(source, target, sysbench);
-                allEqual &= eq;
-                rows.add(new String[] {"paraverse capture (binlog -> journal)", fmt(t[0]), fmt0(written / t[0]), ""});
-                rows.add(new String[] {"paraverse apply (journal -> target)", fmt(t[1]), fmt0(written / t[1]), eq ? "yes" : "NO"});
-                figures.put("paraverse_capture_rows_per_s", Math.round(written / t[0]));
-                figures.put("paraverse_rows_per_s", Math.round(written / t[1]));
+                double captureSecs = capture(source, journal, p0, p1);
+                rows.add(new String[] {"paraverse capture (binlog -> journal)", fmt(captureSecs), fmt0(written / captureSecs), ""});
+                figures.put("paraverse_capture_rows_per_s", Math.round(written / captureSecs));
                 if (nativeSingle > 0) {
                     figures.put("native_single_rows_per_s", Math.round(nativeSingle));
                     figures.put("native_parallel_rows_per_s", Math.round(nativeParallel));
-                    figures.put("ratio_vs_native_single", round2(written / t[1] / nativeSingle));
-                    figures.put("ratio_vs_native_parallel", round2(written / t[1] / nativeParallel));
+                }
+                for (int n : workers) {
+                    // every worker count applies the same journal to its own copy of the same base
+                    try (MariaDbServer target = MariaDbServer.start(serverOptions(MariaDbOptions.target("paraverse-w" + n), work, flush)
+                            .copyDatadirFrom(base))) {
+                        out.printf("paraverse apply, %d worker(s): applying ...%n", n);
+                        double applySecs = apply(target, journal, p1, n);
+                        boolean eq = equal(source, target, sysbench);
+                        allEqual &= eq;
+                        rows.add(new String[] {"paraverse apply (journal -> target), " + n + " worker" + (n == 1 ? "" : "s"),
+                                fmt(applySecs), fmt0(written / applySecs), eq ? "yes" : "NO"});
+                        String suffix = n == 1 ? "" : "_w" + n;
+                        figures.put("paraverse_rows_per_s" + suffix, Math.round(written / applySecs));
+                        if (nativeSingle > 0) {
+                            figures.put("ratio_vs_native_single" + suffix, round2(written / applySecs / nativeSingle));
+                            figures.put("ratio_vs_native_parallel" + suffix, round2(written / applySecs / nativeParallel));
+                        }
+                    }
                 }
             }
             figures.put("verified", allEqual);
             out.println();
             out.printf("catch-up of %,d row changes, %d tables x %,d rows, targets at innodb_flush_log_at_trx_commit=%s%n",
                     written, tables, tableRows, flush);
-            out.printf("%-40s %9s %12s %12s %8s%n", "applier", "seconds", "rows/s", "vs native 1", "equal");
+            out.printf("%-50s %9s %12s %12s %12s %8s%n", "applier", "seconds", "rows/s", "vs native 1", "vs native 4", "equal");
             for (String[] r : rows) {
                 double rate = Double.parseDouble(r[2].replace(",", ""));
-                out.printf("%-40s %9s %12s %12s %8s%n", r[0], r[1], r[2],
-                        nativeSingle > 0 ? String.format("%.2fx", rate / nativeSingle) : "-", r[3]);
+                out.printf("%-50s %9s %12s %12s %12s %8s%n", r[0], r[1], r[2],
+                        nativeSingle > 0 ? String.format("%.2fx", rate / nativeSingle) : "-",
+                        nativeParallel > 0 ? String.format("%.2fx", rate / nativeParallel) : "-", r[3]);
             }
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(figures));
@@ -178,43 +195,45 @@ public final class CatchupBench implements Callable<Integer> {
         return rowChanges.get();
     }
 
-    /** Returns {capture seconds, apply seconds}. */
-    private static double[] paraverse(MariaDbServer source, MariaDbServer target, Path journalDir, String p0, String p1)
-            throws Exception {
+    /** Captures the backlog (p0, p1] into the journal; returns the seconds it took. */
+    private static double capture(MariaDbServer source, SegmentJournal journal, String p0, String p1) throws Exception {
         GtidPosition goal = GtidPosition.parse(p1);
-        try (SegmentJournal journal = SegmentJournal.open(journalDir, JournalOptions.defaults())) {
-            CaptureConfig cc = CaptureConfig.builder().host("127.0.0.1").port(source.port()).user("root").password(source.password())
-                    .include(List.of("sbtest.*")).build();
-            long t0 = System.nanoTime();
-            try (BinlogCapture capture = new BinlogCapture(cc, new JournalSink(journal.writer()))) {
-                capture.start(p0);
-                waitFor(() -> journal.lastCommit().map(c -> GtidPosition.parse(c.position().gtidPosition()).covers(goal)).orElse(false),
-                        capture::failure, "capture");
-            }
-            double captureSecs = (System.nanoTime() - t0) / 1e9;
-            try (var pool = TargetDataSource.create(target.jdbcUrl(""), "root", target.password(), 2)) {
-                Applier applier = new Applier(pool, new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()),
-                        ApplierOptions.defaults("bench"));
-                long after = applier.checkpoint().journalSeq();
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                long t1 = System.nanoTime();
-                Thread apply = new Thread(() -> {
-                    try (var reader = new PrefetchingJournalReader(journal.readAfter(after), Pipeline.PREFETCH_ENTRIES)) {
-                        applier.run(reader, () -> true);
-                    } catch (Throwable e) {
-                        failure.set(e);
-                    }
-                }, "bench-apply");
-                apply.start();
-                waitFor(() -> {
-                    var pos = applier.stats().lastPosition();
-                    return pos != null && GtidPosition.parse(pos.gtidPosition()).covers(goal);
-                }, failure::get, "apply");
-                double applySecs = (System.nanoTime() - t1) / 1e9;
-                applier.stop();
-                apply.join(30_000);
-                return new double[] {captureSecs, applySecs};
-            }
+        CaptureConfig cc = CaptureConfig.builder().host("127.0.0.1").port(source.port()).user("root").password(source.password())
+                .include(List.of("sbtest.*")).build();
+        long t0 = System.nanoTime();
+        try (BinlogCapture capture = new BinlogCapture(cc, new JournalSink(journal.writer()))) {
+            capture.start(p0);
+            waitFor(() -> journal.lastCommit().map(c -> GtidPosition.parse(c.position().gtidPosition()).covers(goal)).orElse(false),
+                    capture::failure, "capture");
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Applies the whole journal to {@code target} with {@code workers} apply workers; returns the seconds it took. */
+    private static double apply(MariaDbServer target, SegmentJournal journal, String p1, int workers) throws Exception {
+        GtidPosition goal = GtidPosition.parse(p1);
+        try (var pool = TargetDataSource.create(target.jdbcUrl(""), "root", target.password(), workers + 2)) {
+            Applier applier = new Applier(pool, new IdentityTranslator(), TranslationContext.of(Map.of(), Map.of()),
+                    ApplierOptions.builder("bench").applyWorkers(workers).build());
+            long after = applier.checkpoint().journalSeq();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            long t1 = System.nanoTime();
+            Thread apply = new Thread(() -> {
+                try (var reader = new PrefetchingJournalReader(journal.readAfter(after), Pipeline.PREFETCH_ENTRIES)) {
+                    applier.run(reader, () -> true);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "bench-apply");
+            apply.start();
+            waitFor(() -> {
+                var pos = applier.stats().lastPosition();
+                return pos != null && GtidPosition.parse(pos.gtidPosition()).covers(goal);
+            }, failure::get, "apply");
+            double applySecs = (System.nanoTime() - t1) / 1e9;
+            applier.stop();
+            apply.join(30_000);
+            return applySecs;
         }
     }
 

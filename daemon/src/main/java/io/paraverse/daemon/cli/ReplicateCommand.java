@@ -38,6 +38,9 @@ public final class ReplicateCommand implements Callable<Integer> {
             description = "GTID position to start at when the journal is empty (default: the source's current position)")
     String startGtid;
     @Option(names = "--status-every", defaultValue = "5", paramLabel = "SECONDS") int statusEvery;
+    @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
+            description = "target connections applying in parallel, scheduled by write-set (default 1)")
+    int workers;
     @picocli.CommandLine.Mixin TranslatorOptions translators;
 
     @Override
@@ -45,7 +48,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         Endpoint src = endpoint("--source", source, sourceUser, Secrets.read("--source-password", sourcePasswordEnv, sourcePasswordFile));
         Endpoint tgt = endpoint("--target", target, targetUser, Secrets.read("--target-password", targetPasswordEnv, targetPasswordFile));
         PipelineConfig cfg = PipelineConfig.builder().name(name).source(src).target(tgt)
-                .journalDir(journal).include(include).exclude(exclude).startGtid(startGtid)
+                .journalDir(journal).include(include).exclude(exclude).startGtid(startGtid).applyWorkers(workers)
                 .translator(translators.build(io.paraverse.daemon.pipeline.TranslatorSetup.Schemas.of(src, tgt))).build();
         CountDownLatch stopped = new CountDownLatch(1);
         try (Pipeline p = Pipeline.start(cfg)) {

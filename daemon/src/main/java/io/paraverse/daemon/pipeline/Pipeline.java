@@ -114,7 +114,8 @@ public final class Pipeline implements AutoCloseable {
 
     private ApplyCheckpoint openApplier() {
         Endpoint t = config.target();
-        targetPool = TargetDataSource.create(t.jdbcUrl(""), t.user(), t.password(), 2);
+        // the apply thread, each parallel apply worker, one spare
+        targetPool = TargetDataSource.create(t.jdbcUrl(""), t.user(), t.password(), 1 + config.applyWorkers() + (config.applyWorkers() > 1 ? 1 : 0));
         applier = newApplier(config.translator(), config.translatorConfig());
         ApplyCheckpoint cp = applier.checkpoint();
         log.info("target checkpoint: journal seq {}, source {}", cp.journalSeq(), cp.gtidPosition());
@@ -123,7 +124,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private Applier newApplier(Translator translator, Map<String, String> translatorConfig) {
-        ApplierOptions options = ApplierOptions.builder(config.name()).maxTransactionRows(config.maxBatchRows()).build();
+        ApplierOptions options = ApplierOptions.builder(config.name()).maxTransactionRows(config.maxBatchRows())
+                .applyWorkers(config.applyWorkers()).build();
         return new Applier(targetPool, translator, TranslationContext.of(translatorConfig, Map.of()), options);
     }
 

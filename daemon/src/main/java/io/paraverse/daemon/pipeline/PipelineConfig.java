@@ -22,6 +22,7 @@ public final class PipelineConfig {
     private final List<String> exclude;
     private final String startGtid;
     private final int maxBatchRows;
+    private final int applyWorkers;
     private final Translator translator;
     private final Map<String, String> translatorConfig;
     private final boolean applyOnStart;
@@ -54,6 +55,10 @@ public final class PipelineConfig {
             throw new IllegalArgumentException("maxBatchRows must be at least 1, got " + b.maxBatchRows);
         }
         this.maxBatchRows = b.maxBatchRows;
+        if (b.applyWorkers < 1 || b.applyWorkers > 64) {
+            throw new IllegalArgumentException("applyWorkers must be 1..64, got " + b.applyWorkers);
+        }
+        this.applyWorkers = b.applyWorkers;
         this.translator = require(b.translator, "translator");
         this.translatorConfig = Map.copyOf(b.translatorConfig);
         this.applyOnStart = b.applyOnStart;
@@ -79,6 +84,8 @@ public final class PipelineConfig {
     /** GTID position to start capturing at when nothing was captured yet; null = the source's current position. */
     public String startGtid() { return startGtid; }
     public int maxBatchRows() { return maxBatchRows; }
+    /** Target connections committing batches in parallel, scheduled by write-set (1: the apply thread alone). */
+    public int applyWorkers() { return applyWorkers; }
     /** Rewrites each source change for the target (default: {@link IdentityTranslator}, same tables and columns). */
     public Translator translator() { return translator; }
     public Map<String, String> translatorConfig() { return translatorConfig; }
@@ -112,6 +119,7 @@ public final class PipelineConfig {
         private List<String> exclude = List.of();
         private String startGtid;
         private int maxBatchRows = 20_000;
+        private int applyWorkers = 1;
         private Translator translator = new IdentityTranslator();
         private Map<String, String> translatorConfig = Map.of();
         private boolean applyOnStart = true;
@@ -129,6 +137,7 @@ public final class PipelineConfig {
         public Builder exclude(List<String> v) { exclude = v; return this; }
         public Builder startGtid(String v) { startGtid = v; return this; }
         public Builder maxBatchRows(int v) { maxBatchRows = v; return this; }
+        public Builder applyWorkers(int v) { applyWorkers = v; return this; }
         public Builder translator(Translator v) { translator = v; return this; }
         public Builder translatorConfig(Map<String, String> v) { translatorConfig = v; return this; }
         public Builder applyOnStart(boolean v) { applyOnStart = v; return this; }

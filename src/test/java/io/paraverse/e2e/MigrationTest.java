@@ -53,4 +53,33 @@ class MigrationTest {
             }
         }
     }
+
+    /** The same migration with catch-up applying on four target connections in parallel (write-set scheduling). */
+    @Test
+    void fourApplyWorkersTakeItToReadyEqually() throws Exception {
+        try (MariaDbServer source = MariaDbServer.start(MariaDbOptions.source("mig4-src"))) {
+            ShopSplitFixture shop = new ShopSplitFixture(source, work);
+            Path yaml = shop.prepare("snapshot", 3000, 1000);
+            java.nio.file.Files.writeString(yaml, java.nio.file.Files.readString(yaml).replace("catch_up: {ready_lag_seconds: 3, sustained: 2s}",
+                    "catch_up: {ready_lag_seconds: 3, sustained: 2s, apply_workers: 4}"));
+            MigrationConfig config = MigrationConfigLoader.load(yaml);
+            assertEquals(4, config.catchUp().applyWorkersOrDefault());
+            shop.startWriter();
+            Path data = work.resolve("data");
+            try (Migration m = new Migration(config, data, line -> { })) {
+                assertTrue(m.runUntilReady(() -> true), () -> "not READY: " + m.state());
+                assertTrue(shop.stopWriter() > 100, "the writer ran during the migration");
+                assertNull(shop.awaitCloneEqualsProduction(data));
+                try (var c = java.sql.DriverManager.getConnection(new io.paraverse.cloud.ProvisionerStateStore(data.resolve(ShopSplitFixture.NAME)
+                        .resolve("provisioner")).load(ShopSplitFixture.NAME).orElseThrow().jdbcUrl(), "root",
+                        new io.paraverse.cloud.ProvisionerStateStore(data.resolve(ShopSplitFixture.NAME).resolve("provisioner"))
+                                .load(ShopSplitFixture.NAME).orElseThrow().credentialRef().resolve());
+                     var st = c.createStatement();
+                     var rs = st.executeQuery("SELECT COUNT(*) FROM paraverse.apply_worker_checkpoint WHERE pipeline = 'shop-split'")) {
+                    rs.next(); // (the worker progress table exists only when apply runs in parallel)
+                    assertTrue(rs.getInt(1) >= 1, "the parallel workers recorded their progress");
+                }
+            }
+        }
+    }
 }

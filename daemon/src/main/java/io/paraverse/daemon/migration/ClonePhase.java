@@ -29,7 +29,8 @@ final class ClonePhase {
             for (String schema : c.schemas()) {
                 st.execute("DROP DATABASE IF EXISTS `" + schema.replace("`", "``") + "`");
             }
-            for (String table : java.util.List.of("copy_run", "copy_progress", "apply_checkpoint", "id_map", "id_allocator", "deferred_object")) {
+            for (String table : java.util.List.of("copy_run", "copy_progress", "apply_checkpoint", "apply_worker_checkpoint", "id_map",
+                    "id_allocator", "deferred_object")) {
                 try {
                     st.execute("DELETE FROM paraverse." + table + " WHERE pipeline = '" + ctx.config.name().replace("'", "''") + "'");
                 } catch (SQLException e) {

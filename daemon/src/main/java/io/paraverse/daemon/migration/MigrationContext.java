@@ -315,7 +315,8 @@ final class MigrationContext implements AutoCloseable {
      * journal holds them, and the source DDL the operator let through.
      */
     PipelineConfig.Builder sourceSide(PipelineConfig.Builder b) {
-        b.kafkaJournal(config.journal().kafkaOptions(config.name())).acknowledgedDdl(acknowledgedDdl);
+        b.kafkaJournal(config.journal().kafkaOptions(config.name())).acknowledgedDdl(acknowledgedDdl)
+                .applyWorkers(config.catchUp() == null ? 1 : config.catchUp().applyWorkersOrDefault());
         var c = config.captureOrDefault();
         var settings = ConnectorSettings.from(c.connectorOrEmpty());
         Path state = dir.resolve("capture");

@@ -194,7 +194,10 @@ public record MigrationConfig(String name, Source source, Target target, @JsonPr
     }
 
     /** When the clone counts as caught up: lag at most {@code ready_lag_seconds} for {@code sustained}. */
-    public record CatchUp(Integer readyLagSeconds, String sustained, String ddl) {
+    public record CatchUp(Integer readyLagSeconds, String sustained, String ddl, Integer applyWorkers) {
+        /** Target connections applying non-overlapping transactions in parallel (docs/ARCHITECTURE.md, apply); default 1. */
+        public int applyWorkersOrDefault() { return applyWorkers == null ? 1 : applyWorkers; }
+
         /** {@code pause} (default) or {@code translator}. */
         public io.paraverse.daemon.pipeline.PipelineConfig.DdlPolicy ddlPolicy() {
             return ddl == null ? io.paraverse.daemon.pipeline.PipelineConfig.DdlPolicy.PAUSE

@@ -293,6 +293,7 @@ final class MigrationValidator {
             return;
         }
         range("catch_up.ready_lag_seconds", c.readyLagSeconds(), 0, 86_400);
+        range("catch_up.apply_workers", c.applyWorkers(), 1, 64);
         positiveDuration("catch_up.sustained", c.sustained());
         if (c.ddl() != null && !java.util.Set.of("pause", "translator").contains(c.ddl())) {
             problem("catch_up.ddl", "unknown '" + c.ddl() + "'; one of pause, translator");

@@ -338,4 +338,20 @@ public final class FakeEc2 implements AutoCloseable {
         }
     }
 
+    /**
+     * A placeholder certificate and key in {@code dir} for a local MariaDB playing an instance (start it with
+     * {@code ssl-cert}/{@code ssl-key} = {@link #instanceCert}/{@link #instanceKey}); {@link #installTls} replaces
+     * them with the user data's on "launch".
+     */
+    public static void placeholderTls(java.nio.file.Path dir) {
+        TargetTls.ensure(dir, "instance");
+    }
+
+    public static java.nio.file.Path instanceCert(java.nio.file.Path dir) {
+        return TargetTls.certFile(dir, "instance");
+    }
+
+    public static java.nio.file.Path instanceKey(java.nio.file.Path dir) {
+        return TargetTls.keyFile(dir, "instance");
+    }
 }

@@ -105,6 +105,16 @@ class Ec2MigrationTest {
                     "          hook: {command: [sh, '" + hook + "'], timeout: 30s}}",
                     "verify: {every: 'off'}"));
             useEc2Target(yaml, ec2, instanceDb.port());
+            // an upgrade command too: external clients reach the TLS-only clone through the option file (ssl-ca)
+            Path tlsCommand = work.resolve("upgrade-tls.sh");
+            Files.writeString(tlsCommand, "set -e\ngrep -q '^ssl-ca=' \"$PARAVERSE_CLONE_OPTION_FILE\"\n"
+                    + "test -f \"$PARAVERSE_CLONE_SSL_CA\"\n"
+                    + "mariadb --defaults-extra-file=\"$PARAVERSE_CLONE_OPTION_FILE\" -N -e"
+                    + " \"SHOW STATUS LIKE 'Ssl_cipher'\" > '" + work.resolve("upgrade-tls.out") + "'\n");
+            String upgrade = "upgrade: {sql: [upgrade.sql], timeout: 5m}";
+            assertTrue(Files.readString(yaml).contains(upgrade));
+            Files.writeString(yaml, Files.readString(yaml).replace(upgrade,
+                    "upgrade: {sql: [upgrade.sql], command: [sh, '" + tlsCommand + "'], timeout: 5m}"));
             Path data = work.resolve("data");
             List<String> out = new ArrayList<>();
             Set<String> secrets = new LinkedHashSet<>(List.of(AWS_SECRET, source.password()));
@@ -127,6 +137,9 @@ class Ec2MigrationTest {
                 assertEquals("127.0.0.1", state.host());
                 assertEquals(instanceDb.port(), state.port());
                 assertOnlyTlsPinnedToTheMigrationsCertificate(instanceDb, state);
+                String commandSaw = Files.readString(work.resolve("upgrade-tls.out")).strip();
+                assertTrue(commandSaw.startsWith("Ssl_cipher") && commandSaw.length() > "Ssl_cipher".length() + 3,
+                        "the upgrade command's connection is not encrypted: " + commandSaw);
                 // the daemon's reaper (every second here) terminated what was left behind, not bob's, and not this
                 // migration's instance although its lifetime (1ms) has passed: the migration is live
                 awaitTerminated(leftBehind);

@@ -33,6 +33,16 @@ public record CloneEndpoint(String host, int port, String user, String password,
                 + (urlOptions.isEmpty() ? "" : "?" + urlOptions);
     }
 
+    /** The certificate the server is pinned to ({@code serverSslCert} in the options), or null: for external clients. */
+    public String serverSslCert() {
+        for (String kv : urlOptions.split("&")) {
+            if (kv.startsWith("serverSslCert=")) {
+                return kv.substring("serverSslCert=".length());
+            }
+        }
+        return null;
+    }
+
     /** The URL for {@link RowWriter} connections: the endpoint's options plus {@link #BULK_WRITE_PARAMETERS}. */
     public String jdbcUrlForWrites() {
         return jdbcUrl() + (urlOptions.isEmpty() ? "?" : "&") + BULK_WRITE_PARAMETERS;

@@ -410,7 +410,8 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
                         + state.details().get(INSTANCE_ID) + " (" + host + ":" + state.port() + ") did not accept user '"
                         + state.user() + "' within " + settings.readyTimeout() + " (last error: " + lastError + "). Check"
                         + " that its security group lets this machine reach port " + state.port() + ", and on the"
-                        + " instance /var/log/paraverse-bootstrap.log and /var/log/cloud-init-output.log");
+                        + " instance /var/log/paraverse-bootstrap.log and /var/log/cloud-init-output.log (a TLS error"
+                        + " means the server did not load the certificate from the user data: its error log)");
             }
             sleep(settings.pollInterval());
         }

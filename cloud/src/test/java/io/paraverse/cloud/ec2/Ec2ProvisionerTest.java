@@ -245,6 +245,11 @@ class Ec2ProvisionerTest {
             ProvisionedServer s = p.provision("tls1");
             String script = fake.instances.values().iterator().next().decodedUserData();
             assertTrue(script.contains("REQUIRE SSL;"), script);
+            Path scriptFile = tmp.resolve("user-data.sh");
+            Files.writeString(scriptFile, script);
+            Process syntax = new ProcessBuilder("bash", "-n", scriptFile.toString()).redirectErrorStream(true).start();
+            String syntaxOut = new String(syntax.getInputStream().readAllBytes());
+            assertEquals(0, syntax.waitFor(), "the user data is not valid bash: " + syntaxOut);
             Path cert = tmp.resolve("state/tls1.tls-cert.pem").toAbsolutePath();
             assertEquals("jdbc:mariadb://127.0.0.1:" + instanceDb.port() + "/?sslMode=verify-ca&serverSslCert=" + cert, s.jdbcUrl());
 

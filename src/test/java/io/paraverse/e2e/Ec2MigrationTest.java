@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -86,9 +87,11 @@ class Ec2MigrationTest {
     @Test
     void aMigrationOnAnEc2TargetIsAbortedThenRunAgainAndCutOver() throws Exception {
         try (MariaDbServer source = MariaDbServer.start(MariaDbOptions.source("ec2mig-src"));
-             MariaDbServer instanceDb = MariaDbServer.start(MariaDbOptions.source("ec2mig-instance"));
+             MariaDbServer instanceDb = MariaDbServer.start(MariaDbOptions.source("ec2mig-instance")
+                     .option("ssl-cert", FakeEc2.instanceCert(tlsDir()).toString())
+                     .option("ssl-key", FakeEc2.instanceKey(work.resolve("instance-tls")).toString()));
              FakeEc2 ec2 = new FakeEc2()) {
-            ec2.onLaunch = i -> cloudInit(instanceDb, i);
+            ec2.onLaunch = i -> cloudInit(instanceDb, work.resolve("instance-tls"), i);
             // left behind by a crashed daemon (expired; ours to reap), and another owner's (not ours)
             String past = java.time.Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
             FakeEc2.FakeInstance leftBehind = ec2.add("running", java.util.Map.of("paraverse:migration", "left-behind",
@@ -102,6 +105,16 @@ class Ec2MigrationTest {
                     "          hook: {command: [sh, '" + hook + "'], timeout: 30s}}",
                     "verify: {every: 'off'}"));
             useEc2Target(yaml, ec2, instanceDb.port());
+            // an upgrade command too: external clients reach the TLS-only clone through the option file (ssl-ca)
+            Path tlsCommand = work.resolve("upgrade-tls.sh");
+            Files.writeString(tlsCommand, "set -e\ngrep -q '^ssl-ca=' \"$PARAVERSE_CLONE_OPTION_FILE\"\n"
+                    + "test -f \"$PARAVERSE_CLONE_SSL_CA\"\n"
+                    + "mariadb --defaults-extra-file=\"$PARAVERSE_CLONE_OPTION_FILE\" -N -e"
+                    + " \"SHOW STATUS LIKE 'Ssl_cipher'\" > '" + work.resolve("upgrade-tls.out") + "'\n");
+            String upgrade = "upgrade: {sql: [upgrade.sql], timeout: 5m}";
+            assertTrue(Files.readString(yaml).contains(upgrade));
+            Files.writeString(yaml, Files.readString(yaml).replace(upgrade,
+                    "upgrade: {sql: [upgrade.sql], command: [sh, '" + tlsCommand + "'], timeout: 5m}"));
             Path data = work.resolve("data");
             List<String> out = new ArrayList<>();
             Set<String> secrets = new LinkedHashSet<>(List.of(AWS_SECRET, source.password()));
@@ -123,6 +136,10 @@ class Ec2MigrationTest {
                 assertEquals(instance.id, state.details().get("instanceId"));
                 assertEquals("127.0.0.1", state.host());
                 assertEquals(instanceDb.port(), state.port());
+                assertOnlyTlsPinnedToTheMigrationsCertificate(instanceDb, state);
+                String commandSaw = Files.readString(work.resolve("upgrade-tls.out")).strip();
+                assertTrue(commandSaw.startsWith("Ssl_cipher") && commandSaw.length() > "Ssl_cipher".length() + 3,
+                        "the upgrade command's connection is not encrypted: " + commandSaw);
                 // the daemon's reaper (every second here) terminated what was left behind, not bob's, and not this
                 // migration's instance although its lifetime (1ms) has passed: the migration is live
                 awaitTerminated(leftBehind);
@@ -187,6 +204,12 @@ class Ec2MigrationTest {
             List<String> logged = logs.list.stream().map(e -> e.getFormattedMessage()
                     + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy()))).toList();
             assertTrue(said.size() > 10 && logged.size() > 10, "the daemon said and logged things");
+            for (String keyMaterial : List.of("PRIVATE KEY", "-----BEGIN")) {
+                said.stream().filter(l -> l.contains(keyMaterial)).findFirst()
+                        .ifPresent(l -> fail("key material in the daemon's status output: " + l));
+                logged.stream().filter(l -> l.contains(keyMaterial)).findFirst()
+                        .ifPresent(l -> fail("key material in the daemon's log: " + l));
+            }
             for (String secret : secrets) {
                 assertTrue(secret.length() >= 8, "a real secret to look for");
                 said.stream().filter(l -> l.contains(secret)).findFirst()
@@ -195,6 +218,46 @@ class Ec2MigrationTest {
                         .ifPresent(l -> fail("a password in the daemon's log: " + l));
             }
         }
+    }
+
+    /** The "instance" MariaDB's placeholder certificate and key, replaced by the user data's on each launch. */
+    private Path tlsDir() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("instance-tls"));
+        FakeEc2.placeholderTls(dir);
+        return dir;
+    }
+
+    /** Root's own way in: TLS without verification (the server requires TLS once "booted"). */
+    private static Connection root(MariaDbServer db) throws SQLException {
+        return DriverManager.getConnection(db.jdbcUrl("") + "?sslMode=trust", "root", db.password());
+    }
+
+    /**
+     * The daemon's connections to the target are TLS pinned to the migration's certificate: the URL the provisioner
+     * persisted carries verify-ca with the certificate, the daemon's Endpoint built from it (as MigrationContext
+     * builds it) is encrypted, and the server refuses plaintext and a client pinned to another certificate.
+     */
+    private void assertOnlyTlsPinnedToTheMigrationsCertificate(MariaDbServer db, io.paraverse.cloud.ProvisionerState state) throws Exception {
+        assertTrue(state.jdbcUrl().contains("?sslMode=verify-ca&serverSslCert="), state.jdbcUrl());
+        String password = state.credentialRef().resolve();
+        io.paraverse.daemon.pipeline.Endpoint daemonSide = new io.paraverse.daemon.pipeline.Endpoint(state.host(), state.port(),
+                state.user(), password, io.paraverse.daemon.pipeline.Endpoint.optionsOf(state.jdbcUrl()));
+        try (Connection c = DriverManager.getConnection(daemonSide.jdbcUrl("shop"), daemonSide.user(), password);
+             ResultSet rs = c.createStatement().executeQuery("SHOW STATUS LIKE 'Ssl_cipher'")) {
+            assertTrue(rs.next());
+            assertFalse(rs.getString(2).isBlank(), "the daemon's connection to the target is not encrypted");
+        }
+        try (Connection c = root(db); ResultSet rs = c.createStatement().executeQuery("SELECT @@require_secure_transport")) {
+            assertTrue(rs.next());
+            assertTrue(rs.getBoolean(1), "the instance requires TLS as its user data says");
+        }
+        String plain = "jdbc:mariadb://" + state.host() + ":" + state.port() + "/?sslMode=disable";
+        assertThrows(SQLException.class, () -> DriverManager.getConnection(plain, state.user(), password).close());
+        Path impostorDir = Files.createDirectories(work.resolve("impostor"));
+        FakeEc2.placeholderTls(impostorDir);
+        String otherCa = "jdbc:mariadb://" + state.host() + ":" + state.port() + "/?sslMode=verify-ca&serverSslCert="
+                + FakeEc2.instanceCert(impostorDir);
+        assertThrows(SQLException.class, () -> DriverManager.getConnection(otherCa, state.user(), password).close());
     }
 
     /** The migration file's local target becomes an ec2 one whose EC2 is the fake and whose database is instanceDb. */
@@ -210,14 +273,16 @@ class Ec2MigrationTest {
 
     /**
      * What cloud-init does on a new instance with the user data, on the local MariaDB: it starts empty (the previous
-     * "instance"'s schemas, user and binlog gone), then the bootstrap SQL creates Paraverse's user.
+     * "instance"'s schemas, user and binlog gone), the server takes the user data's certificate and key and requires
+     * TLS, then the bootstrap SQL creates Paraverse's user (REQUIRE SSL).
      */
-    private static void cloudInit(MariaDbServer db, FakeEc2.FakeInstance i) {
+    private static void cloudInit(MariaDbServer db, Path tls, FakeEc2.FakeInstance i) {
         Matcher m = BOOTSTRAP_SQL.matcher(i.decodedUserData());
         if (!m.find()) {
             throw new IllegalStateException("no bootstrap SQL in the user data of " + i.id);
         }
-        try (Connection c = db.connect(""); Statement st = c.createStatement()) {
+        try (Connection c = root(db); Statement st = c.createStatement()) {
+            FakeEc2.installTls(i.decodedUserData(), FakeEc2.instanceCert(tls), FakeEc2.instanceKey(tls), st);
             List<String> schemas = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT schema_name FROM information_schema.schemata WHERE schema_name"
                     + " NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')")) {

@@ -280,7 +280,7 @@ public final class SnapshotClone {
         ConcurrentLinkedQueue<Work> queue = new ConcurrentLinkedQueue<>(work);
         Map<TableRef, Long> rows = new ConcurrentHashMap<>();
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(target.jdbcUrl() + "?" + CloneEndpoint.BULK_WRITE_PARAMETERS);
+        hc.setJdbcUrl(target.jdbcUrlForWrites());
         hc.setUsername(target.user());
         hc.setPassword(target.password());
         hc.setMaximumPoolSize(options.writers());

@@ -63,6 +63,11 @@ import java.util.UUID;
  * <p>An instance that never becomes usable is terminated (or kept, with {@link Ec2Settings#keepOnFailure}) and the
  * error says why. {@link #teardown} terminates it; {@link #cutOver} either terminates it ({@code temporary}) or marks
  * it production so the reaper leaves it alone.
+ *
+ * <p>Every connection to the instance is TLS, pinned to a certificate made for the migration ({@link TargetTls}):
+ * the server gets it and its key in the user data and refuses anything but TLS; the JDBC URL of the state and of the
+ * returned {@link ProvisionedServer} carries {@code sslMode=verify-ca&serverSslCert=<certificate file>}, so every
+ * connection Paraverse opens to the target (clone, upgrade, applier, verifier, cutover) is encrypted and verified.
  */
 public final class Ec2Provisioner implements Provisioner, AutoCloseable {
     public static final String KIND = "ec2";
@@ -79,6 +84,7 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
     static final String PRICE = "pricePerHour";
     static final String ROTATED = "passwordRotated";
     static final String ENGINE = "engine";
+    static final String TLS_CERT = "tlsCertificate";
 
     private static final List<String> ALIVE = List.of("pending", "running", "stopping", "stopped");
 
@@ -141,6 +147,7 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
             String password = awaitDatabase(state, host);
             state = withDetail(store.load(migrationId).orElseThrow(), PHASE, "ready");
             store.save(state);
+            TargetTls.deleteKey(store.directory(), migrationId); // the instance has it; never launched again
             if (!launched) {
                 refreshExpiry(running.instanceId());
             }
@@ -216,7 +223,9 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
     /** Persists a launch token and the bootstrap password (as a file reference) before anything is launched. */
     private ProvisionerState begin(String migrationId) {
         CredentialRef secret = store.saveSecret(migrationId, UserDataScript.generatePassword());
+        TargetTls.ensure(store.directory(), migrationId);
         Map<String, String> details = new LinkedHashMap<>();
+        details.put(TLS_CERT, TargetTls.certFile(store.directory(), migrationId).toString());
         details.put(LAUNCH_TOKEN, UUID.randomUUID().toString().replace("-", ""));
         details.put(ATTEMPT, "0");
         details.put(PHASE, "launching");
@@ -304,7 +313,8 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
         RunInstancesRequest.Builder b = RunInstancesRequest.builder()
                 .minCount(1).maxCount(1)
                 .clientToken(token + "-" + attempt)
-                .userData(UserDataScript.encoded(migrationId, settings, password))
+                .userData(UserDataScript.encoded(migrationId, settings, password,
+                        TargetTls.certPem(store.directory(), migrationId), TargetTls.keyPem(store.directory(), migrationId)))
                 .metadataOptions(m -> m.httpTokens(HttpTokensState.REQUIRED)) // IMDSv2 only
                 .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(tags).build(),
                         TagSpecification.builder().resourceType(ResourceType.VOLUME).tags(tags).build());
@@ -385,7 +395,7 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
         String lastError = "no attempt";
         while (true) {
             for (String password : candidatePasswords(state)) {
-                try (Connection c = connect(host, state.port(), state.user(), password)) {
+                try (Connection c = connect(state, host, password)) {
                     c.isValid(5);
                     if (!password.equals(state.credentialRef().resolve())) {
                         return adopt(state, password); // a restart after the server took the replacement
@@ -400,7 +410,8 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
                         + state.details().get(INSTANCE_ID) + " (" + host + ":" + state.port() + ") did not accept user '"
                         + state.user() + "' within " + settings.readyTimeout() + " (last error: " + lastError + "). Check"
                         + " that its security group lets this machine reach port " + state.port() + ", and on the"
-                        + " instance /var/log/paraverse-bootstrap.log and /var/log/cloud-init-output.log");
+                        + " instance /var/log/paraverse-bootstrap.log and /var/log/cloud-init-output.log (a TLS error"
+                        + " means the server did not load the certificate from the user data: its error log)");
             }
             sleep(settings.pollInterval());
         }
@@ -520,7 +531,7 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
         }
         ProvisionerState next = host == null ? new ProvisionerState(state.migrationId(), KIND, state.host(), state.port(),
                 state.user(), state.jdbcUrl(), state.credentialRef(), d)
-                : state.withAddress(host, state.port(), jdbcUrl(host, state.port()), d);
+                : state.withAddress(host, state.port(), jdbcUrl(state.migrationId(), host, state.port()), d);
         store.save(next);
         return next;
     }
@@ -556,18 +567,18 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
         return a;
     }
 
-    private String jdbcUrl(String host, int port) {
+    /** TLS pinned to the migration's certificate (no public key retrieval needed for MySQL: TLS carries the password). */
+    private String jdbcUrl(String migrationId, String host, int port) {
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return "jdbc:mariadb://" + h + ":" + port + "/"
-                + (settings.engine() == Ec2Settings.Engine.MYSQL ? "?allowPublicKeyRetrieval=true" : "");
+        return "jdbc:mariadb://" + h + ":" + port + "/?" + TargetTls.jdbcOptions(TargetTls.certFile(store.directory(), migrationId));
     }
 
-    private Connection connect(String host, int port, String user, String password) throws SQLException {
+    private Connection connect(ProvisionerState state, String host, String password) throws SQLException {
         Properties p = new Properties();
-        p.setProperty("user", user);
+        p.setProperty("user", state.user());
         p.setProperty("password", password);
         p.setProperty("connectTimeout", String.valueOf(Math.min(5000, Math.max(500, settings.pollInterval().toMillis()))));
-        return DriverManager.getConnection(jdbcUrl(host, port), p);
+        return DriverManager.getConnection(jdbcUrl(state.migrationId(), host, state.port()), p);
     }
 
     private String redact(String message, ProvisionerState state) {
@@ -588,6 +599,7 @@ public final class Ec2Provisioner implements Provisioner, AutoCloseable {
 
     private void forget(String migrationId) {
         store.delete(migrationId);
+        TargetTls.deleteAll(store.directory(), migrationId);
         try {
             Files.deleteIfExists(pendingFile(migrationId));
         } catch (IOException e) {

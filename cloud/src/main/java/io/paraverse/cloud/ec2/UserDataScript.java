@@ -10,17 +10,23 @@ import java.util.regex.Pattern;
  * The instance's first-boot script (cloud-init runs user data that starts with {@code #!} as a shell script): installs
  * the chosen MariaDB or MySQL version from the vendor's repository (apt or dnf), turns the binlog on (ROW, FULL row
  * image, full row metadata, GTIDs), listens on the configured port, creates Paraverse's user with the bootstrap
- * password, and then deletes cloud-init's copies of the user data from the disk.
+ * password, and then deletes cloud-init's copies of the user data from the disk. The server only accepts TLS
+ * ({@code require_secure_transport}, the user {@code REQUIRE SSL}) with the migration's certificate and key
+ * ({@link TargetTls}), which the script writes to {@code paraverse-tls/} beside the server's configuration.
  *
  * <p>The bootstrap password is in the user data, which anyone allowed {@code ec2:DescribeInstanceAttribute} (and any
  * process on the instance, through the metadata service) can read. {@link Ec2Provisioner} therefore replaces it with
  * a second password over the database connection as soon as it first connects; the bootstrap one is then useless.
  * The script runs without {@code set -x} and feeds the SQL on standard input, so the password is in no log and no
- * process list on the instance.
+ * process list on the instance. The TLS key in the user data has the same exposure; it is made for this one
+ * temporary instance and the same cleanup removes cloud-init's copies.
  */
 final class UserDataScript {
     /** The heredoc delimiter around the bootstrap SQL (tests find the SQL by it). */
     static final String SQL_MARK = "PARAVERSE_SQL";
+    /** The heredoc delimiters around the server certificate and key. */
+    static final String CERT_MARK = "PARAVERSE_CERT";
+    static final String KEY_MARK = "PARAVERSE_KEY";
     private static final Pattern SAFE_USER = Pattern.compile("[A-Za-z0-9_]{1,32}");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
@@ -36,18 +42,31 @@ final class UserDataScript {
         return new String(out);
     }
 
-    /** The script, base64-encoded as RunInstances takes it. */
-    static String encoded(String migrationId, Ec2Settings s, String password) {
-        return Base64.getEncoder().encodeToString(script(migrationId, s, password).getBytes(StandardCharsets.UTF_8));
+    /** One PEM block of the given type, nothing a heredoc could end early on. */
+    private static void checkPem(String pem, String type) {
+        String p = pem == null ? "" : pem.strip();
+        if (!p.startsWith("-----BEGIN ") || !p.contains(type) || p.contains(CERT_MARK) || p.contains(KEY_MARK)
+                || !p.chars().allMatch(c -> c == '\n' || c == '\r' || (c >= 32 && c < 127))) {
+            throw new IllegalArgumentException("the target's TLS " + (type.contains("KEY") ? "key" : "certificate")
+                    + " is not a PEM " + type);
+        }
     }
 
-    static String script(String migrationId, Ec2Settings s, String password) {
+    /** The script, base64-encoded as RunInstances takes it. */
+    static String encoded(String migrationId, Ec2Settings s, String password, String certPem, String keyPem) {
+        return Base64.getEncoder().encodeToString(script(migrationId, s, password, certPem, keyPem)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String script(String migrationId, Ec2Settings s, String password, String certPem, String keyPem) {
         if (!SAFE_USER.matcher(s.user()).matches()) {
             throw new IllegalArgumentException("ec2 user must be 1-32 letters, digits or '_', got '" + s.user() + "'");
         }
         if (!password.chars().allMatch(Character::isLetterOrDigit)) {
             throw new IllegalArgumentException("the bootstrap password must be letters and digits only");
         }
+        checkPem(certPem, "CERTIFICATE");
+        checkPem(keyPem, "PRIVATE KEY");
         String engine = s.engine().name().toLowerCase(Locale.ROOT);
         int serverId = 1 + RANDOM.nextInt(Integer.MAX_VALUE - 1);
         String gtid = s.engine() == Ec2Settings.Engine.MYSQL ? "gtid_mode = ON\nenforce_gtid_consistency = ON\n" : "";
@@ -102,6 +121,21 @@ final class UserDataScript {
                 %7$sPARAVERSE_CNF
                 chmod 644 "$CONF"
 
+                # TLS only, with this migration's certificate (Paraverse pins it); the key is for this instance only
+                TLS="$(dirname "$CONF")/paraverse-tls"
+                install -d -m 750 "$TLS"
+                cat > "$TLS/server-cert.pem" <<'%11$s'
+                %13$s
+                %11$s
+                cat > "$TLS/server-key.pem" <<'%12$s'
+                %14$s
+                %12$s
+                chmod 644 "$TLS/server-cert.pem"; chmod 600 "$TLS/server-key.pem"
+                chown -R mysql:mysql "$TLS" 2>/dev/null || chown -R mysql "$TLS"
+                command -v restorecon >/dev/null && restorecon -R "$TLS" || true
+                printf 'ssl_cert = %%s\\nssl_key = %%s\\nrequire_secure_transport = ON\\n' \\
+                  "$TLS/server-cert.pem" "$TLS/server-key.pem" >> "$CONF"
+
                 SERVICE=
                 for s in mariadb mysqld mysql; do
                   if systemctl list-unit-files "$s.service" | grep -q "^$s.service"; then SERVICE=$s; break; fi
@@ -113,7 +147,7 @@ final class UserDataScript {
                 for i in $(seq 1 120); do mysqladmin --protocol=socket -uroot ping >/dev/null 2>&1 && break; sleep 1; done
 
                 mysql --protocol=socket -uroot <<'%8$s'
-                CREATE USER IF NOT EXISTS '%9$s'@'%%' IDENTIFIED BY '%10$s';
+                CREATE USER IF NOT EXISTS '%9$s'@'%%' IDENTIFIED BY '%10$s' REQUIRE SSL;
                 GRANT ALL PRIVILEGES ON *.* TO '%9$s'@'%%' WITH GRANT OPTION;
                 %8$s
 
@@ -122,6 +156,6 @@ final class UserDataScript {
                       /var/lib/cloud/instance/obj.pkl /var/lib/cloud/instances/*/obj.pkl /var/lib/cloud/instance/scripts/part-*
                 echo "paraverse: $ENGINE ready on port %5$d"
                 """.formatted(migrationId, engine, s.version(), s.install(), s.port(), serverId, gtid, SQL_MARK,
-                s.user(), password);
+                s.user(), password, CERT_MARK, KEY_MARK, certPem.strip(), keyPem.strip());
     }
 }

@@ -44,9 +44,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * The EC2 provisioner against a local server speaking the EC2 Query API ({@link FakeEc2}), at the HTTP level. The
  * "instance" is a local MariaDB: the fake's RunInstances plays cloud-init by running the bootstrap SQL found in the
  * decoded user data on it, and answers 127.0.0.1 as the private address, so provision() returns a server that works.
+ * The local MariaDB runs with TLS like the instance: started with {@code ssl-cert}/{@code ssl-key} files, the fake's
+ * cloud-init writes the certificate and key from the user data into them ({@code FLUSH SSL}) and turns on
+ * {@code require_secure_transport} as the user data's configuration says.
  */
 class Ec2ProvisionerTest {
     private static MariaDbServer instanceDb;
+    /** Where the "instance" MariaDB reads its certificate and key (the user data's ones are copied here). */
+    private static Path instanceTls;
     private static final Pattern BOOTSTRAP_SQL = Pattern.compile("<<'PARAVERSE_SQL'\n(.*?)\nPARAVERSE_SQL\n", Pattern.DOTALL);
 
     @TempDir
@@ -55,20 +60,35 @@ class Ec2ProvisionerTest {
     private ListAppender<ILoggingEvent> logs;
 
     @BeforeAll
-    static void startInstanceDb() {
-        instanceDb = MariaDbServer.start(MariaDbOptions.target("ec2-instance"));
+    static void startInstanceDb() throws Exception {
+        instanceTls = Files.createTempDirectory("ec2-instance-tls");
+        TargetTls.ensure(instanceTls, "boot"); // a placeholder until the first "launch" brings the migration's own
+        instanceDb = MariaDbServer.start(MariaDbOptions.target("ec2-instance")
+                .option("ssl-cert", TargetTls.certFile(instanceTls, "boot").toString())
+                .option("ssl-key", TargetTls.keyFile(instanceTls, "boot").toString()));
+    }
+
+    /** Root over TLS (the server requires it once "booted"); the tests' own back door, not how Paraverse connects. */
+    static Connection root() throws SQLException {
+        return DriverManager.getConnection(instanceDb.jdbcUrl("") + "?sslMode=trust", "root", instanceDb.password());
     }
 
     @AfterAll
-    static void stopInstanceDb() {
+    static void stopInstanceDb() throws Exception {
         if (instanceDb != null) {
             instanceDb.close();
+        }
+        if (instanceTls != null) {
+            TargetTls.deleteAll(instanceTls, "boot");
+            Files.deleteIfExists(instanceTls);
         }
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        instanceDb.execute("DROP USER IF EXISTS 'paraverse'@'%'");
+        try (Connection c = root(); Statement st = c.createStatement()) {
+            st.execute("DROP USER IF EXISTS 'paraverse'@'%'");
+        }
         fake = new FakeEc2();
         fake.onLaunch = this::cloudInit;
         logs = new ListAppender<>();
@@ -86,7 +106,8 @@ class Ec2ProvisionerTest {
     private void cloudInit(FakeEc2.FakeInstance i) {
         Matcher m = BOOTSTRAP_SQL.matcher(i.decodedUserData());
         assertTrue(m.find(), "no bootstrap SQL in the user data:\n" + i.decodedUserData());
-        try (Connection c = instanceDb.connect(""); Statement st = c.createStatement()) {
+        try (Connection c = root(); Statement st = c.createStatement()) {
+            FakeEc2.installTls(i.decodedUserData(), TargetTls.certFile(instanceTls, "boot"), TargetTls.keyFile(instanceTls, "boot"), st);
             st.execute("DROP USER IF EXISTS 'paraverse'@'%'"); // a new instance has no such user yet
             for (String sql : m.group(1).split(";\n")) {
                 if (!sql.isBlank()) {
@@ -215,6 +236,63 @@ class Ec2ProvisionerTest {
             assertEquals("terminated", instance.state);
             assertFalse(Files.exists(stateFile));
             assertFalse(Files.exists(secret));
+        }
+    }
+
+    @Test
+    void everyConnectionIsTlsPinnedToTheMigrationsOwnCertificate() throws Exception {
+        try (Ec2Provisioner p = provisioner(settings())) {
+            ProvisionedServer s = p.provision("tls1");
+            String script = fake.instances.values().iterator().next().decodedUserData();
+            assertTrue(script.contains("REQUIRE SSL;"), script);
+            Path scriptFile = tmp.resolve("user-data.sh");
+            Files.writeString(scriptFile, script);
+            Process syntax = new ProcessBuilder("bash", "-n", scriptFile.toString()).redirectErrorStream(true).start();
+            String syntaxOut = new String(syntax.getInputStream().readAllBytes());
+            assertEquals(0, syntax.waitFor(), "the user data is not valid bash: " + syntaxOut);
+            Path cert = tmp.resolve("state/tls1.tls-cert.pem").toAbsolutePath();
+            assertEquals("jdbc:mariadb://127.0.0.1:" + instanceDb.port() + "/?sslMode=verify-ca&serverSslCert=" + cert, s.jdbcUrl());
+
+            // Paraverse's connection is encrypted, with the certificate the user data gave the server
+            try (Connection c = s.connect(); ResultSet rs = c.createStatement().executeQuery("SHOW STATUS LIKE 'Ssl_cipher'")) {
+                assertTrue(rs.next());
+                assertFalse(rs.getString(2).isBlank(), "no TLS cipher on Paraverse's connection");
+            }
+            assertTrue(script.contains(Files.readString(cert).strip()), "the user data carries the pinned certificate");
+
+            // without TLS the server refuses everyone, Paraverse's user and root alike
+            String plain = "jdbc:mariadb://127.0.0.1:" + instanceDb.port() + "/?sslMode=disable";
+            SQLException noTls = assertThrows(SQLException.class, () -> DriverManager.getConnection(plain, s.user(), s.password()).close());
+            assertFalse(noTls.getMessage().contains(s.password()));
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(plain, "root", instanceDb.password()).close());
+
+            // pinned to another certificate (a server with another key, e.g. an impostor): the handshake fails
+            Path other = tmp.resolve("other");
+            Files.createDirectories(other);
+            TargetTls.ensure(other, "impostor");
+            String wrongCa = "jdbc:mariadb://127.0.0.1:" + instanceDb.port() + "/?sslMode=verify-ca&serverSslCert="
+                    + TargetTls.certFile(other, "impostor");
+            SQLException wrong = assertThrows(SQLException.class, () -> DriverManager.getConnection(wrongCa, s.user(), s.password()).close());
+            assertFalse(wrong.getMessage().contains(s.password()));
+
+            // key material: the key left this machine with the user data and is deleted here; the certificate file
+            // is the owner's; the state and the logs hold neither (the state only the certificate's path)
+            assertFalse(Files.exists(tmp.resolve("state/tls1.tls-key.pem")), "the key stays after the instance is ready");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cert)));
+            String state = Files.readString(p.stateStore().stateFile("tls1"));
+            assertFalse(state.contains("-----BEGIN"), state);
+            assertTrue(state.contains("serverSslCert=" + cert), state);
+            for (String line : logLines()) {
+                assertFalse(line.contains("-----BEGIN") || line.contains("PRIVATE KEY"), "a log line holds key material: " + line);
+            }
+            java.util.List<String> leftovers;
+            try (var files = Files.list(tmp.resolve("state"))) {
+                leftovers = files.map(f -> f.getFileName().toString()).filter(n -> n.contains(".tls.")).toList();
+            }
+            assertEquals(List.of(), leftovers, "openssl's work directory is gone");
+
+            p.teardown("tls1");
+            assertFalse(Files.exists(cert), "teardown deletes the certificate");
         }
     }
 

@@ -309,4 +309,49 @@ public final class FakeEc2 implements AutoCloseable {
     private static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
+
+    private static final java.util.regex.Pattern CERT = java.util.regex.Pattern.compile("<<'PARAVERSE_CERT'\n(.*?)\nPARAVERSE_CERT\n", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("<<'PARAVERSE_KEY'\n(.*?)\nPARAVERSE_KEY\n", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * The TLS part of the user data on a running local server: its certificate and key become the server's
+     * ({@code FLUSH SSL} rereads the files it was started with) and {@code require_secure_transport} is set as the
+     * script configures it. Shared with the e2e test.
+     */
+    public static void installTls(String userData, java.nio.file.Path certFile, java.nio.file.Path keyFile, java.sql.Statement root) {
+        java.util.regex.Matcher cert = CERT.matcher(userData);
+        java.util.regex.Matcher key = KEY.matcher(userData);
+        if (!cert.find() || !key.find()) {
+            throw new IllegalStateException("no certificate or key in the user data");
+        }
+        java.util.regex.Matcher on = java.util.regex.Pattern.compile("ssl_cert = %s\\\\nssl_key = %s\\\\nrequire_secure_transport = (ON|OFF)").matcher(userData);
+        if (!on.find()) {
+            throw new IllegalStateException("the user data does not configure ssl_cert, ssl_key and require_secure_transport");
+        }
+        try {
+            java.nio.file.Files.writeString(certFile, cert.group(1) + "\n");
+            java.nio.file.Files.writeString(keyFile, key.group(1) + "\n");
+            root.execute("FLUSH SSL");
+            root.execute("SET GLOBAL require_secure_transport = " + on.group(1));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot install the user data's TLS setup on the local instance", e);
+        }
+    }
+
+    /**
+     * A placeholder certificate and key in {@code dir} for a local MariaDB playing an instance (start it with
+     * {@code ssl-cert}/{@code ssl-key} = {@link #instanceCert}/{@link #instanceKey}); {@link #installTls} replaces
+     * them with the user data's on "launch".
+     */
+    public static void placeholderTls(java.nio.file.Path dir) {
+        TargetTls.ensure(dir, "instance");
+    }
+
+    public static java.nio.file.Path instanceCert(java.nio.file.Path dir) {
+        return TargetTls.certFile(dir, "instance");
+    }
+
+    public static java.nio.file.Path instanceKey(java.nio.file.Path dir) {
+        return TargetTls.keyFile(dir, "instance");
+    }
 }

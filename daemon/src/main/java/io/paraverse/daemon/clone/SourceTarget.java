@@ -12,7 +12,7 @@ final class SourceTarget {
     private SourceTarget() { }
 
     static CloneEndpoint cloneEndpoint(Endpoint e) {
-        return new CloneEndpoint(e.host(), e.port(), e.user(), e.password());
+        return new CloneEndpoint(e.host(), e.port(), e.user(), e.password(), e.urlOptions());
     }
 
     static Connection connect(Endpoint e) throws SQLException {

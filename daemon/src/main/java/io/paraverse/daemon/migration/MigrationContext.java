@@ -89,7 +89,8 @@ final class MigrationContext implements AutoCloseable {
                     + (target.details().containsKey("instanceId") ? " (EC2 " + target.details().get("instanceId") + ", "
                     + target.details().get("cost") + ")" : ""));
         }
-        return new Endpoint(target.host(), target.port(), target.user(), target.password());
+        // the provisioner's URL options (an EC2 target's pinned TLS) go into every connection to the target
+        return new Endpoint(target.host(), target.port(), target.user(), target.password(), Endpoint.optionsOf(target.jdbcUrl()));
     }
 
     /**

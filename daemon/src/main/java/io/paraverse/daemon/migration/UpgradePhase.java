@@ -37,7 +37,7 @@ final class UpgradePhase {
         }
         var t = ctx.target();
         UpgradeRunner runner = new UpgradeRunner(new UpgradeSpec(steps, u.timeoutValue() == null ? DEFAULT_TIMEOUT : u.timeoutValue()),
-                new CloneEndpoint(t.host(), t.port(), t.user(), t.password()), ctx.dir.resolve("upgrade.log"));
+                new CloneEndpoint(t.host(), t.port(), t.user(), t.password(), t.urlOptions()), ctx.dir.resolve("upgrade.log"));
         ctx.status.accept("upgrade: running " + steps.size() + " step(s) on the clone; log " + ctx.dir.resolve("upgrade.log"));
         runner.run();
         ctx.status.accept("upgrade: done in " + runner.elapsed().toSeconds() + " s");

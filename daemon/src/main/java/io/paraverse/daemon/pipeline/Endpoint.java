@@ -2,8 +2,12 @@ package io.paraverse.daemon.pipeline;
 
 import java.util.Objects;
 
-/** Where a database server is and how to log in. The password never appears in {@link #toString()}. */
-public record Endpoint(String host, int port, String user, String password) {
+/**
+ * Where a database server is and how to log in. {@code urlOptions} are Connector/J options every JDBC URL to it
+ * carries ("" for none), e.g. an EC2 target's {@code sslMode=verify-ca&serverSslCert=...}. The password never
+ * appears in {@link #toString()}.
+ */
+public record Endpoint(String host, int port, String user, String password, String urlOptions) {
     public Endpoint {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(user, "user");
@@ -11,10 +15,22 @@ public record Endpoint(String host, int port, String user, String password) {
             throw new IllegalArgumentException("port must be 1..65535, got " + port);
         }
         password = password == null ? "" : password;
+        urlOptions = urlOptions == null ? "" : urlOptions;
+    }
+
+    public Endpoint(String host, int port, String user, String password) {
+        this(host, port, user, password, "");
+    }
+
+    /** The options after '?' of a provisioner's JDBC URL ("" if none): how the provisioner says to connect. */
+    public static String optionsOf(String jdbcUrl) {
+        int q = jdbcUrl == null ? -1 : jdbcUrl.indexOf('?');
+        return q < 0 ? "" : jdbcUrl.substring(q + 1);
     }
 
     public String jdbcUrl(String database) {
-        return "jdbc:mariadb://" + host + ":" + port + "/" + (database == null ? "" : database);
+        return "jdbc:mariadb://" + host + ":" + port + "/" + (database == null ? "" : database)
+                + (urlOptions.isEmpty() ? "" : "?" + urlOptions);
     }
 
     @Override

@@ -34,7 +34,9 @@ final class CloneCredentialFiles implements AutoCloseable {
                     + "host=" + clone.host() + "\n"
                     + "port=" + clone.port() + "\n"
                     + "user=" + optionValue(clone.user()) + "\n"
-                    + "password=" + optionValue(password(clone)) + "\n");
+                    + "password=" + optionValue(password(clone)) + "\n"
+                    // a TLS-only clone (EC2): the client verifies the server against the pinned certificate
+                    + (clone.serverSslCert() == null ? "" : "ssl-ca=" + optionValue(clone.serverSslCert()) + "\n"));
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot write the clone's credentials for the upgrade command", e);

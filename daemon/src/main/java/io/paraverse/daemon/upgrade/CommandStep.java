@@ -86,6 +86,9 @@ final class CommandStep {
         env.put("PARAVERSE_CLONE_USER", clone.user());
         env.put("PARAVERSE_CLONE_PASSWORD_FILE", credentials.passwordFile().toString());
         env.put("PARAVERSE_CLONE_OPTION_FILE", credentials.optionFile().toString());
+        if (clone.serverSslCert() != null) {
+            env.put("PARAVERSE_CLONE_SSL_CA", clone.serverSslCert()); // the clone takes TLS only: its pinned certificate
+        }
     }
 
     private void pump(Process p) {

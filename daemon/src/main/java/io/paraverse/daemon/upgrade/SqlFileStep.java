@@ -47,7 +47,7 @@ final class SqlFileStep {
             throw new StepFailure(UpgradeFailedException.Kind.ERROR, name + ": " + e.getMessage(), null, e);
         }
         log.line("-- " + name + ": " + statements.size() + " statements");
-        String url = clone.jdbcUrl() + (step.database() == null ? "" : step.database());
+        String url = clone.jdbcUrl(step.database());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upgrade-sql-timeout");
             t.setDaemon(true);

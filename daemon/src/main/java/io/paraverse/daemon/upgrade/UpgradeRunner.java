@@ -18,7 +18,8 @@ import java.util.Objects;
  *     {@code PARAVERSE_CLONE_HOST}, {@code PARAVERSE_CLONE_PORT}, {@code PARAVERSE_CLONE_USER},
  *     {@code PARAVERSE_CLONE_PASSWORD_FILE} (the bare password, for {@code -p"$(cat …)"}),
  *     {@code PARAVERSE_CLONE_OPTION_FILE} (a {@code [client]} file for
- *     {@code mariadb --defaults-extra-file=…}) and {@code MYSQL_HOST}/{@code MYSQL_TCP_PORT}. Both files are 0600 and
+ *     {@code mariadb --defaults-extra-file=…}; with {@code ssl-ca} for a TLS-only clone, whose pinned certificate is
+ *     also in {@code PARAVERSE_CLONE_SSL_CA}) and {@code MYSQL_HOST}/{@code MYSQL_TCP_PORT}. Both files are 0600 and
  *     deleted when the command ends; the password is never in argv or the environment.
  * </ul>
  * Output (each SQL statement's first line as it starts, the commands' stdout and stderr) goes line by line to the

@@ -55,7 +55,7 @@ public final class MigrationTarget implements AutoCloseable {
                 log.accept("the daemon is stopped: starting the local clone's server on its datadir for the verification");
                 LocalProvisioner p = new LocalProvisioner(stateDir, config.target().localSettings());
                 ProvisionedServer s = p.provision(name);
-                return new MigrationTarget(new Endpoint(s.host(), s.port(), s.user(), s.password()), lock, p);
+                return new MigrationTarget(new Endpoint(s.host(), s.port(), s.user(), s.password(), Endpoint.optionsOf(s.jdbcUrl())), lock, p);
             }
             return new MigrationTarget(described(state), lock, null);
         } catch (RuntimeException e) {
@@ -68,7 +68,8 @@ public final class MigrationTarget implements AutoCloseable {
         if (s.port() <= 0) {
             throw new IllegalStateException("the clone of migration " + s.migrationId() + " was never started (provisioner state has no port)");
         }
-        return new Endpoint(s.host(), s.port(), s.user(), s.credentialRef() == null ? "" : s.credentialRef().resolve());
+        return new Endpoint(s.host(), s.port(), s.user(), s.credentialRef() == null ? "" : s.credentialRef().resolve(),
+                Endpoint.optionsOf(s.jdbcUrl()));
     }
 
     @Override

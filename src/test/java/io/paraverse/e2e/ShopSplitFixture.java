@@ -45,23 +45,7 @@ final class ShopSplitFixture {
                 "INSERT INTO shop.customer SELECT seq, CONCAT('Kund ', seq), CONCAT('k', seq, '@example.org'),"
                         + " ELT(1 + seq % 3, 'Malmö', 'Lund', NULL) FROM mysql.seq_1_to_" + rows);
         Files.writeString(work.resolve("source.pw"), source.password());
-        Files.writeString(work.resolve("upgrade.sql"), String.join("\n",
-                "CREATE TABLE shop.client (client_id INT PRIMARY KEY, full_name VARCHAR(80) NOT NULL, email VARCHAR(120));",
-                "CREATE TABLE shop.address (client_id INT PRIMARY KEY, city VARCHAR(60) NOT NULL);",
-                "INSERT INTO shop.client SELECT id, name, email FROM shop.customer;",
-                "INSERT INTO shop.address SELECT id, city FROM shop.customer WHERE city IS NOT NULL;",
-                "DROP TABLE shop.customer;", ""));
-        Files.writeString(work.resolve("split.yaml"), String.join("\n",
-                "tables:",
-                "  - source: shop.customer",
-                "    targets:",
-                "      - table: shop.client",
-                "        copy: none",
-                "        columns: {client_id: id, full_name: name, email: email}",
-                "      - table: shop.address",
-                "        copy: none",
-                "        columns: {client_id: id, city: {from: city, default: unknown}}",
-                "        where: {column: city, is_not_null: true}", ""));
+        io.paraverse.daemon.demo.ShopSplitFiles.write(work); // the same upgrade the demo runs
         Path yaml = work.resolve("migration.yaml");
         Files.writeString(yaml, String.join("\n",
                 "name: " + NAME,

@@ -162,23 +162,7 @@ final class UpgradeDemo {
         }
         Files.writeString(work.resolve("production.pw"), production.password());
         Files.writeString(work.resolve("app.pw"), appPassword);
-        Files.writeString(work.resolve("upgrade.sql"), String.join("\n",
-                "CREATE TABLE shop.client (client_id INT PRIMARY KEY, full_name VARCHAR(80) NOT NULL, email VARCHAR(120));",
-                "CREATE TABLE shop.address (client_id INT PRIMARY KEY, city VARCHAR(60) NOT NULL);",
-                "INSERT INTO shop.client SELECT id, name, email FROM shop.customer;",
-                "INSERT INTO shop.address SELECT id, city FROM shop.customer WHERE city IS NOT NULL;",
-                "DROP TABLE shop.customer;", ""));
-        Files.writeString(work.resolve("split.yaml"), String.join("\n",
-                "tables:",
-                "  - source: shop.customer",
-                "    targets:",
-                "      - table: shop.client",
-                "        copy: none",
-                "        columns: {client_id: id, full_name: name, email: email}",
-                "      - table: shop.address",
-                "        copy: none",
-                "        columns: {client_id: id, city: {from: city, default: unknown}}",
-                "        where: {column: city, is_not_null: true}", ""));
+        ShopSplitFiles.write(work);
         Path yaml = work.resolve("migration.yaml");
         Files.writeString(yaml, String.join("\n",
                 "name: " + NAME,

@@ -140,7 +140,7 @@ public final class ApiServer implements AutoCloseable {
                     Map.of("problems", e.problems())));
             config.routes.exception(DaemonService.DuplicateMigrationException.class, (e, ctx) -> error(ctx, 409, e.getMessage(), null));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), null));
-            config.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage(), null));
+            config.routes.exception(io.paraverse.daemon.migration.BusyException.class, (e, ctx) -> error(ctx, 409, e.getMessage(), null));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("API {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error: " + e.getMessage(), null);

@@ -287,7 +287,7 @@ public final class Migration implements AutoCloseable {
             throws Exception {
         requirePhase("verify", Phase.CATCHING_UP, Phase.READY, Phase.PAUSED);
         if (!verifying.tryLock()) {
-            throw new IllegalStateException("a verification of " + name() + " is running already; wait for its report");
+            throw new BusyException("a verification of " + name() + " is running already; wait for its report");
         }
         try {
             var options = VerifyOptions.defaults(name()).rowsPerSecond(rowsPerSecond);

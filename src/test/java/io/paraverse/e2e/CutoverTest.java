@@ -60,10 +60,14 @@ class CutoverTest {
             }
             Files.writeString(work.resolve("app.pw"), "app-secret-7f3a");
             Path yaml = shop.prepare("snapshot", 2000, 1000, String.join("\n",
-                    "cutover: {switch: proxy, timeout: 4s, drain_timeout: 2s, max_drain: 3s, users: [app],",
+                    "cutover: {switch: proxy, timeout: 4s, drain_timeout: 2s, max_drain: 3s, users: [app], verify_recent: 10000,",
                     "          proxy: {listen: '127.0.0.1:" + proxyPort + "', users: {app: 'file:app.pw'}}}",
                     "verify: {every: 'off'}"));
             source.execute("CREATE TABLE shop.orders (id BIGINT PRIMARY KEY AUTO_INCREMENT, customer INT NOT NULL, amount INT NOT NULL)",
+                    // a trigger: held back at clone time (catch-up would fire it on replayed rows), created at cutover
+                    "CREATE TABLE shop.audit (id BIGINT PRIMARY KEY AUTO_INCREMENT, order_id BIGINT NOT NULL)",
+                    "CREATE TRIGGER shop.orders_audit AFTER INSERT ON shop.orders FOR EACH ROW"
+                            + " INSERT INTO shop.audit (order_id) SELECT NEW.id FROM DUAL WHERE NEW.amount >= 0",
                     "INSERT INTO shop.orders (customer, amount) SELECT seq, seq FROM mysql.seq_1_to_500",
                     "CREATE USER 'app'@'%' IDENTIFIED BY 'app-secret-7f3a'",
                     "GRANT SELECT, INSERT, UPDATE, DELETE ON shop.* TO 'app'@'%'");
@@ -156,6 +160,12 @@ class CutoverTest {
                     Thread.sleep(500);
                     assertTrue(committed.get() > before, "clients carry on on production after the roll back");
 
+                    try (Connection clone = CutoverTestSupport.target(data); Statement st = clone.createStatement();
+                         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'shop'")) {
+                        rs.next();
+                        assertEquals(0, rs.getInt(1), "no trigger on the clone while it catches up");
+                    }
+
                     // 4. the cutover
                     CutoverReport done = cutover(r, false, null);
                     assertEquals(CutoverReport.Outcome.CUT_OVER, done.outcome(), done + "\n" + String.join("\n", out));
@@ -171,6 +181,15 @@ class CutoverTest {
                 }
                 assertEquals(0, failed.get(), "failed client transactions: " + failed.get() + " first: " + firstFailure.get());
                 assertEquals(1, CutoverTestSupport.readOnly(source), "production stays fenced (retired)");
+                try (Connection clone = CutoverTestSupport.target(data); Statement st = clone.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM shop.audit),"
+                             + " (SELECT COUNT(*) FROM shop.orders WHERE amount >= 0),"
+                             + " (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'shop')")) {
+                    rs.next();
+                    assertEquals(1, rs.getInt(3), "the trigger was created at cutover");
+                    assertEquals(rs.getLong(2), rs.getLong(1), "every order fired the audit trigger exactly once: on production"
+                            + " before the cutover (its rows replicated), on the clone after it");
+                }
                 try (Connection clone = CutoverTestSupport.target(data); Statement st = clone.createStatement();
                      ResultSet rs = st.executeQuery("SELECT id FROM shop.orders WHERE id > 500 AND amount <> -7")) {
                     Set<Long> onClone = new java.util.HashSet<>();

@@ -23,25 +23,38 @@ import java.util.Optional;
  * @param readOnlyWasOn  production's read_only before the fence (restored on roll back)
  * @param readOnlySet    whether this cutover set read_only on production
  * @param finalPosition  production's GTID position after the fence (the drain's goal)
+ * @param objectsCreated deferred triggers and events this cutover created on the clone (saved before each is
+ *                       created: a roll back drops them, or catch-up would fire them on replayed rows)
  */
 public record CutoverRecord(Instant startedAt, Decision decision, boolean fenced, boolean readOnlySet, boolean readOnlyWasOn,
-                            String finalPosition) {
+                            String finalPosition, java.util.List<String> objectsCreated) {
     public enum Decision { ROLL_BACK, FORWARD }
 
+    public CutoverRecord {
+        objectsCreated = objectsCreated == null ? java.util.List.of() : java.util.List.copyOf(objectsCreated);
+    }
+
     public static CutoverRecord begin(Instant now) {
-        return new CutoverRecord(now, Decision.ROLL_BACK, false, false, false, null);
+        return new CutoverRecord(now, Decision.ROLL_BACK, false, false, false, null, null);
     }
 
     public CutoverRecord fenced(boolean readOnlySet, boolean readOnlyWasOn) {
-        return new CutoverRecord(startedAt, decision, true, readOnlySet, readOnlyWasOn, finalPosition);
+        return new CutoverRecord(startedAt, decision, true, readOnlySet, readOnlyWasOn, finalPosition, objectsCreated);
     }
 
     public CutoverRecord at(String position) {
-        return new CutoverRecord(startedAt, decision, fenced, readOnlySet, readOnlyWasOn, position);
+        return new CutoverRecord(startedAt, decision, fenced, readOnlySet, readOnlyWasOn, position, objectsCreated);
     }
 
     public CutoverRecord forward() {
-        return new CutoverRecord(startedAt, Decision.FORWARD, fenced, readOnlySet, readOnlyWasOn, finalPosition);
+        return new CutoverRecord(startedAt, Decision.FORWARD, fenced, readOnlySet, readOnlyWasOn, finalPosition, objectsCreated);
+    }
+
+    /** With one more deferred trigger or event ("trigger `db`.`name`") about to be created on the clone. */
+    public CutoverRecord creating(String object) {
+        java.util.List<String> all = new java.util.ArrayList<>(objectsCreated);
+        all.add(object);
+        return new CutoverRecord(startedAt, decision, fenced, readOnlySet, readOnlyWasOn, finalPosition, all);
     }
 
     /** The record file of one migration: {@code <data-dir>/<migration>/cutover.json}. */

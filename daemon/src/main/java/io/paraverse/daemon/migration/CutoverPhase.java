@@ -167,6 +167,11 @@ final class CutoverPhase {
             }
             checkDeadline(deadline, "verification");
 
+            // the triggers and events held back at clone time (catch-up would have fired them on replayed rows)
+            record = createDeferredObjects(record);
+            t = report.step("triggers and events", t, deferredSummary);
+            checkDeadline(deadline, "creating triggers and events");
+
             // 5. from here the cutover only goes forward: clients may write to the clone once switched
             record = record.forward();
             records.save(record);
@@ -212,8 +217,64 @@ final class CutoverPhase {
         return new Result(report.build(Outcome.ROLLED_BACK, why), false);
     }
 
+    private String deferredSummary = "none";
+
+    /**
+     * Creates the deferred triggers and events on the clone (each recorded before it is created). One whose table the
+     * upgrade removed, or that the upgrade created itself, is left out and named in the report; any other failure
+     * rolls the cutover back.
+     */
+    private CutoverRecord createDeferredObjects(CutoverRecord record) throws SQLException {
+        List<String> created = new java.util.ArrayList<>();
+        List<String> skipped = new java.util.ArrayList<>();
+        try (Connection clone = connect(ctx.target()); Statement st = clone.createStatement()) {
+            for (var o : new io.paraverse.clone.CopyCheckpointStore(ctx.config.name()).deferred(clone)) {
+                String id = o.kind() + " `" + o.schema().replace("`", "``") + "`.`" + o.name().replace("`", "``") + "`";
+                record = record.creating(id);
+                records.save(record);
+                st.execute("USE `" + o.schema().replace("`", "``") + "`");
+                st.execute("SET SESSION sql_mode = '" + o.sqlMode().replace("'", "''") + "'");
+                if (o.timeZone() != null) {
+                    st.execute("SET SESSION time_zone = '" + o.timeZone().replace("'", "''") + "'");
+                }
+                try {
+                    st.execute(o.ddl());
+                    created.add(id);
+                } catch (SQLException e) {
+                    if (e.getErrorCode() == 1146) { // its table is gone: the upgrade replaced it
+                        skipped.add(id + " (its table is gone after the upgrade)");
+                    } else if (e.getErrorCode() == 1359 || e.getErrorCode() == 1537) { // the upgrade created it already
+                        skipped.add(id + " (the upgrade created it)");
+                    } else {
+                        throw new SQLException("cannot create " + id + " on the clone: " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+                    }
+                }
+            }
+        }
+        deferredSummary = created.isEmpty() && skipped.isEmpty() ? "none held back at clone time"
+                : "created " + created + (skipped.isEmpty() ? "" : "; left out " + skipped);
+        return record;
+    }
+
+    /** Drops what this cutover created of the deferred objects (a roll back: catch-up goes on and must not fire them). */
+    private void dropCreatedObjects(CutoverRecord record) {
+        if (record.objectsCreated().isEmpty()) {
+            return;
+        }
+        try (Connection clone = connect(ctx.target()); Statement st = clone.createStatement()) {
+            for (String id : record.objectsCreated()) {
+                String kind = id.substring(0, id.indexOf(' '));
+                st.execute("DROP " + kind.toUpperCase(java.util.Locale.ROOT) + " IF EXISTS " + id.substring(id.indexOf(' ') + 1));
+            }
+        } catch (SQLException e) {
+            log.error("cutover of {}: could not drop {} from the clone: {}; drop them there before catch-up fires them",
+                    ctx.config.name(), record.objectsCreated(), e.getMessage());
+        }
+    }
+
     /** Undoes a fence: read_only off again (if this cutover set it), traffic on production, clients released. */
     void undo(CutoverRecord record) {
+        dropCreatedObjects(record);
         if (record.readOnlySet() && !record.readOnlyWasOn()) {
             try (Connection prod = connect(ctx.source()); Statement st = prod.createStatement()) {
                 st.execute("SET GLOBAL read_only = OFF");

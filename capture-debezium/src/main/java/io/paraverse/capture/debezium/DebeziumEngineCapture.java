@@ -17,7 +17,7 @@ import java.util.Objects;
  * <p>{@link #start(String)} with a GTID position starts the connector there (see {@link EmbeddedEngine}); with null it
  * resumes from the engine's own offsets, or starts at the source's current position.
  */
-public final class DebeziumEngineCapture implements DebeziumCapture {
+public final class DebeziumEngineCapture extends DeliveringCapture {
     private static final Logger log = LoggerFactory.getLogger(DebeziumEngineCapture.class);
 
     private final DebeziumEngineConfig config;
@@ -25,7 +25,6 @@ public final class DebeziumEngineCapture implements DebeziumCapture {
     private final SourceTables tables;
     private final ChangeEventDecoder decoder;
     private EmbeddedEngine engine;
-    private TransactionDelivery delivery;
     /** Rows of the open transaction: delivered at its END, so a stop mid-transaction leaves nothing half-sent. */
     private final List<ChangeEvent.Row> open = new ArrayList<>();
     private String openGtid;
@@ -142,25 +141,5 @@ public final class DebeziumEngineCapture implements DebeziumCapture {
     public boolean isRunning() {
         EmbeddedEngine e = engine;
         return e != null && e.isRunning() && !stopping;
-    }
-
-    @Override
-    public String resumePosition() {
-        return delivery == null ? null : delivery.position();
-    }
-
-    @Override
-    public long rowsCaptured() {
-        return delivery == null ? 0 : delivery.rows();
-    }
-
-    @Override
-    public long transactions() {
-        return delivery == null ? 0 : delivery.transactions();
-    }
-
-    @Override
-    public long secondsBehindSource() {
-        return delivery == null ? -1 : DebeziumCapture.secondsSince(delivery.lastCommitMillis());
     }
 }

@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * the journal's last commit seeks to the newest checkpoint at or before it and skips the GTIDs it covers. Topics that
  * appear later (new tables) are picked up within {@link #TOPIC_REFRESH} and read from their beginning.
  */
-public final class DebeziumTopicCapture implements DebeziumCapture {
+public final class DebeziumTopicCapture extends DeliveringCapture {
     private static final Logger log = LoggerFactory.getLogger(DebeziumTopicCapture.class);
     static final Duration TOPIC_REFRESH = Duration.ofSeconds(5);
     private static final long CHECKPOINT_EVERY_MS = 1000;
@@ -70,7 +70,6 @@ public final class DebeziumTopicCapture implements DebeziumCapture {
     private final ChangeEventDecoder decoder;
     private final TopicOffsets offsets;
     private KafkaConsumer<String, String> consumer;
-    private TransactionDelivery delivery;
     private Thread thread;
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -383,25 +382,5 @@ public final class DebeziumTopicCapture implements DebeziumCapture {
     public boolean isRunning() {
         Thread t = thread;
         return t != null && t.isAlive() && failure == null && !stopping;
-    }
-
-    @Override
-    public String resumePosition() {
-        return delivery == null ? null : delivery.position();
-    }
-
-    @Override
-    public long rowsCaptured() {
-        return delivery == null ? 0 : delivery.rows();
-    }
-
-    @Override
-    public long transactions() {
-        return delivery == null ? 0 : delivery.transactions();
-    }
-
-    @Override
-    public long secondsBehindSource() {
-        return delivery == null ? -1 : DebeziumCapture.secondsSince(delivery.lastCommitMillis());
     }
 }

@@ -100,12 +100,7 @@ class CutoverFailureTest {
     }
 
     private static void await(MigrationRunner r, Phase phase, List<String> out) throws InterruptedException {
-        long deadline = System.nanoTime() + 240_000_000_000L;
-        while (r.state().phase() != phase) {
-            assertNotEquals(Phase.FAILED, r.state().phase(), () -> r.state().failure() + "\n" + String.join("\n", out));
-            assertTrue(System.nanoTime() < deadline, () -> "not " + phase + ": " + r.state() + "\n" + String.join("\n", out));
-            Thread.sleep(100);
-        }
+        AwaitPhase.of(r, phase, 240, out);
     }
 
     private static void awaitFile(Path f) throws InterruptedException {

@@ -330,12 +330,7 @@ class Ec2MigrationTest {
     }
 
     private static void await(MigrationRunner r, Phase phase, List<String> out) throws InterruptedException {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (r.state().phase() != phase) {
-            assertNotEquals(Phase.FAILED, r.state().phase(), () -> r.state().failure() + "\n" + String.join("\n", lines(out)));
-            assertTrue(System.nanoTime() < deadline, () -> "not " + phase + ": " + r.state() + "\n" + String.join("\n", lines(out)));
-            Thread.sleep(100);
-        }
+        AwaitPhase.of(r, phase, 240, out);
     }
 
     private static List<String> lines(List<String> out) {

@@ -118,13 +118,7 @@ class RunbookBinlogPurgedTest {
     }
 
     private void await(MigrationRunner r, Phase phase, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (r.state().phase() != phase) {
-            assertNotEquals(Phase.FAILED, r.state().phase(), () -> r.state().failure() + "\n" + String.join("\n", out));
-            assertTrue(System.nanoTime() < deadline, () -> "not " + phase + " within " + seconds + " s: " + r.state().phase()
-                    + "\n" + String.join("\n", out));
-            Thread.sleep(200);
-        }
+        AwaitPhase.of(r, phase, seconds, out);
     }
 
     private void awaitFailed(MigrationRunner r, int seconds) throws InterruptedException {

@@ -79,10 +79,6 @@ class TranslatorErrorMetricTest {
     }
 
     private static void await(MigrationRunner r, Phase phase, List<String> out) throws InterruptedException {
-        long deadline = System.nanoTime() + 240_000_000_000L;
-        while (r.state().phase() != phase) {
-            assertTrue(System.nanoTime() < deadline, () -> "not " + phase + ": " + r.state() + "\n" + String.join("\n", out));
-            Thread.sleep(100);
-        }
+        AwaitPhase.of(r, phase, 240, out);
     }
 }
